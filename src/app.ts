@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+
+import { OpenAPIHono } from '@hono/zod-openapi';
+
+import { applicationRoutes } from './applications/routes.ts';
+import { AppError } from './errors.ts';
+import { evidenceRoutes } from './evidence/routes.ts';
+import { requireToken } from './http/access.ts';
+import { docsRoutes } from './http/docs.ts';
+import type { AppDeps, AppEnv } from './http/env.ts';
+import { handleError, problemResponse, validationHook } from './http/problem.ts';
+import { libraryRoutes } from './libraries/routes.ts';
+import { peopleRoutes } from './people/routes.ts';
+import { standardRoutes } from './standards/routes.ts';
+
+/** Builds the Hono app from its dependencies; nothing here listens or reads the environment. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+
+  app.use('*', async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
+    c.set('requestId', requestId);
+    c.set('log', deps.logger.child({ requestId }));
+    // A fresh identity map per request keeps one request's entities out of another's.
+    c.set('em', deps.db.em.fork());
+    c.header('x-request-id', requestId);
+    await next();
+  });
+
+  app.get('/health', async (c) => {
+    await c.get('em').getConnection().execute('select 1');
+    return c.json({ status: 'ok', database: deps.db.embedded ? 'embedded' : 'server' });
+  });
+
+  app.use('/api/*', requireToken);
+  app.route('/', standardRoutes(deps));
+  app.route('/', libraryRoutes(deps));
+  app.route('/', peopleRoutes(deps));
+  app.route('/', applicationRoutes(deps));
+  app.route('/', evidenceRoutes(deps));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Waymark API',
+      version: '0.1.0',
+      description: 'Applications for customer-service accreditation (Customer Service Excellence and other standards), their evidence and lifecycle. Every /api route needs `Authorization: Bearer <token>`; errors are application/problem+json.',
+    },
+    security: [{ bearer: [] }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.route('/', docsRoutes());
+
+  app.notFound((c) => problemResponse(c, new AppError('not_found', `No route ${c.req.method} ${c.req.path}. See /docs for the routes this service offers.`)));
+  app.onError(handleError);
+  return app;
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+
+/** Settings read once from the environment at start-up. */
+export type Config = {
+  databaseUrl: string | null;
+  host: string;
+  port: number;
+  dataDir: string;
+  logLevel: LogLevel;
+  jsonMaxBytes: number;
+  standardsDir: string | null;
+};
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Raised when one or more settings are invalid; the message lists every fault, one per line. */
+export class ConfigError extends Error {
+  readonly faults: string[];
+
+  constructor(faults: string[]) {
+    super(`Waymark cannot start because of invalid settings:\n${faults.map((fault) => `  - ${fault}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.faults = faults;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Parses the settings from `env`, collecting every fault before failing so that
+ * an operator fixes them in one pass rather than one restart per setting.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const faults: string[] = [];
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? null : value;
+  };
+
+  const wholeNumber = (name: string, fallback: number, min: number, max: number) => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      faults.push(`${name}="${raw}" is invalid: expected a whole number from ${min} to ${max}. Fix or unset ${name} (default ${fallback}).`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const databaseUrl = text('DATABASE_URL');
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    faults.push('DATABASE_URL is invalid: expected a postgres:// or postgresql:// URL, such as postgres://user@127.0.0.1:5432/waymark. Unset it to use the embedded database.');
+  }
+
+  const logLevel = (text('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    faults.push(`LOG_LEVEL="${logLevel}" is invalid: expected one of ${LOG_LEVELS.join(', ')}.`);
+  }
+
+  const config: Config = {
+    databaseUrl,
+    host: text('HOST') ?? '127.0.0.1',
+    port: wholeNumber('PORT', 3000, 0, 65535),
+    dataDir: path.resolve(text('DATA_DIR') ?? './data'),
+    logLevel: logLevel as LogLevel,
+    jsonMaxBytes: wholeNumber('JSON_MAX_BYTES', 1_048_576, 1, 1_073_741_824),
+    standardsDir: text('STANDARDS_DIR') === null ? null : path.resolve(text('STANDARDS_DIR')!),
+  };
+
+  if (faults.length > 0) throw new ConfigError(faults);
+  return config;
+}

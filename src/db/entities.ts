@@ -1,0 +1,20 @@
+import { ApplicationEventSchema } from '../applications/application-event.entity.ts';
+import { ApplicationSchema } from '../applications/application.entity.ts';
+import { EvidenceElementSchema } from '../evidence/evidence-element.entity.ts';
+import { EvidenceSchema } from '../evidence/evidence.entity.ts';
+import { SelfAssessmentSchema } from '../evidence/self-assessment.entity.ts';
+import { LibrarySchema } from '../libraries/library.entity.ts';
+import { ApiTokenSchema } from '../people/api-token.entity.ts';
+import { PersonSchema } from '../people/person.entity.ts';
+
+/** Every entity, in one list, so that the ORM and the migration generator see the same schema. */
+export const ENTITIES = [
+  LibrarySchema,
+  PersonSchema,
+  ApiTokenSchema,
+  ApplicationSchema,
+  ApplicationEventSchema,
+  EvidenceSchema,
+  EvidenceElementSchema,
+  SelfAssessmentSchema,
+];

@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/core';
+
+import { EvidenceElementSchema } from './evidence-element.entity.ts';
+import { EvidenceSchema, type Evidence, type EvidenceKind } from './evidence.entity.ts';
+import { SelfAssessmentSchema } from './self-assessment.entity.ts';
+
+export type EvidenceJson = {
+  id: string;
+  kind: EvidenceKind;
+  title: string;
+  body: string | null;
+  url: string | null;
+  authorId: string;
+  createdAt: string;
+  updatedAt: string;
+  elements: { code: string; note: string }[];
+};
+
+/** Lists live evidence items with their mappings: one query for the page, one for its mappings. */
+export async function listEvidence(em: EntityManager, applicationId: string, page: { limit: number; offset: number }) {
+  const [items, total] = await em.findAndCount(EvidenceSchema, { application: applicationId, deletedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: page.limit, offset: page.offset });
+  return { items: await withMappings(em, items), total };
+}
+
+export async function withMappings(em: EntityManager, items: Evidence[]): Promise<EvidenceJson[]> {
+  const mappings = items.length === 0 ? [] : await em.find(EvidenceElementSchema, { evidence: { $in: items.map((item) => item.id) } }, { orderBy: { elementCode: 'asc' } });
+  const byEvidence = Map.groupBy(mappings, (mapping) => mapping.evidence);
+  return items.map((item) => ({
+    id: item.id,
+    kind: item.kind,
+    title: item.title,
+    body: item.body ?? null,
+    url: item.url ?? null,
+    authorId: item.author,
+    createdAt: item.createdAt.toISOString(),
+    updatedAt: item.updatedAt.toISOString(),
+    elements: (byEvidence.get(item.id) ?? []).map((mapping) => ({ code: mapping.elementCode, note: mapping.note as string })),
+  }));
+}
+
+export async function listSelfAssessments(em: EntityManager, applicationId: string, page: { limit: number; offset: number }) {
+  const [rows, total] = await em.findAndCount(SelfAssessmentSchema, { application: applicationId }, { orderBy: { elementCode: 'asc' }, limit: page.limit, offset: page.offset });
+  return { items: rows.map(selfAssessmentJson), total };
+}
+
+export function selfAssessmentJson(row: { elementCode: string; rating: string; statement: unknown; author: string; updatedAt: Date }) {
+  return { code: row.elementCode, rating: row.rating, statement: row.statement as string, authorId: row.author, updatedAt: row.updatedAt.toISOString() };
+}

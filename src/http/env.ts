@@ -1,0 +1,27 @@
+import type { EntityManager } from '@mikro-orm/core';
+
+import type { Application } from '../applications/application.entity.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/orm.ts';
+import type { Logger } from '../logger.ts';
+import type { Person } from '../people/person.entity.ts';
+import type { StandardRegistry } from '../standards/standard-registry.ts';
+
+/** What the app is built from; tests pass their own. */
+export type AppDeps = {
+  config: Config;
+  db: Database;
+  standards: StandardRegistry;
+  logger: Logger;
+};
+
+/** Hono's typed context: the variables each request carries once middleware has set them. */
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    em: EntityManager;
+    person: Person;
+    application: Application;
+  };
+};

@@ -1,0 +1,84 @@
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { z } from 'zod';
+
+import { AppError, toProblem } from '../errors.ts';
+import type { AppEnv } from './env.ts';
+
+const PROBLEM_TYPE = 'application/problem+json';
+
+/** Sends an AppError as an `application/problem+json` response. */
+export function problemResponse(c: Context, error: AppError): Response {
+  return new Response(JSON.stringify(toProblem(error)), {
+    status: error.status,
+    headers: { 'content-type': PROBLEM_TYPE },
+  });
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** Turns zod issues into one sentence per fault, each naming the field and the value that was sent. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown, where: string): string[] {
+  return issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : where;
+    if (issue.code === 'unrecognized_keys') {
+      return `${field === where ? where : field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
+    }
+    const sent = valueAt(input, issue.path);
+    return `${field}: ${issue.message} (got ${describeValue(sent)})`;
+  });
+}
+
+/** The validation hook of every route: a schema failure becomes a 422 that lists each fault. */
+export function validationHook(
+  result: { success: true } | { success: false; error: z.ZodError; target?: string; data?: unknown },
+  c: Context<AppEnv>,
+): Response | undefined {
+  if (result.success) return undefined;
+  const where = result.target === 'json' ? 'body' : (result.target ?? 'request');
+  const faults = describeIssues(result.error.issues, result.data, where);
+  throw AppError.invalid(`The ${where} is invalid: ${faults.join('; ')}. Fix these fields and send the request again.`, { errors: faults });
+}
+
+/** Maps anything thrown in a handler to a problem response; unexpected errors are logged and their text hidden. */
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof AppError) return problemResponse(c, error);
+
+  // A race that a domain operation did not expect still gets a 409, never a 500.
+  if (error instanceof UniqueConstraintViolationException || error instanceof OptimisticLockError) {
+    c.get('log')?.info({ err: error, method: c.req.method, path: c.req.path }, 'request lost a race with a concurrent change');
+    return problemResponse(c, new AppError('conflict', `Another request changed the same data first, so ${c.req.method} ${c.req.path} was not applied. Reload and try again.`));
+  }
+
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    if (status === 400) {
+      return problemResponse(c, new AppError('malformed_body', `The request body is not valid JSON (${error.message}). Send a JSON object with Content-Type: application/json.`));
+    }
+    if (status === 415) {
+      const sent = c.req.header('content-type') ?? 'none';
+      return problemResponse(c, new AppError('unsupported_media_type', `Content-Type "${sent}" is not accepted here. Send the body as application/json.`));
+    }
+    if (status === 413) {
+      return problemResponse(c, new AppError('payload_too_large', 'The request body is larger than this server accepts. Send a smaller body.'));
+    }
+  }
+
+  const log = c.get('log');
+  (log ?? console).error({ err: error, method: c.req.method, path: c.req.path }, 'request failed with an unexpected error');
+  return problemResponse(c, new AppError('internal', `The server failed to handle ${c.req.method} ${c.req.path}. The error was logged with request id ${c.get('requestId') ?? 'unknown'}; try again or report it.`));
+}

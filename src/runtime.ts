@@ -1,0 +1,30 @@
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { applyMigrations } from './db/migrate.ts';
+import { openDatabase, type Database } from './db/orm.ts';
+import type { AppDeps } from './http/env.ts';
+import type { Logger } from './logger.ts';
+import { StandardRegistry } from './standards/standard-registry.ts';
+
+export type Runtime = AppDeps & { app: ReturnType<typeof createApp>; close: () => Promise<void> };
+
+/**
+ * Loads the standards, opens the database and applies pending migrations, then
+ * builds the app. Standards load first, so a faulty standard file stops the
+ * start before the database is touched.
+ */
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const standards = await StandardRegistry.load({ extraDir: config.standardsDir });
+  logger.info({ standards: standards.list().map((standard) => `${standard.id} ${standard.version}`) }, 'standards loaded');
+
+  const db: Database = await openDatabase(config, logger);
+  try {
+    await applyMigrations(db, config.databaseUrl, logger);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const deps: AppDeps = { config, db, standards, logger };
+  return { ...deps, app: createApp(deps), close: () => db.close() };
+}

@@ -1,0 +1,72 @@
+import { serve, type ServerType } from '@hono/node-server';
+
+import { ConfigError, loadConfig } from './config.ts';
+import { AppError } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+import { StandardFileError } from './standards/standard-registry.ts';
+
+/** Starts the service and resolves once it listens; `stop` closes the server, then the database. */
+export async function startServer(runtime: Runtime, logger: Logger): Promise<{ server: ServerType; url: string; stop: () => Promise<void> }> {
+  const { host, port } = runtime.config;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const listening = serve({ fetch: runtime.app.fetch, hostname: host, port }, () => resolve(listening));
+    listening.once('error', reject);
+  });
+
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  logger.info({ url, database: runtime.db.embedded ? 'embedded' : 'server' }, 'Waymark started');
+
+  const stop = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await runtime.close();
+    logger.info('Waymark stopped');
+  };
+  return { server, url, stop };
+}
+
+/** Stops on SIGINT or SIGTERM, closing connections first so that no write is cut off. */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+/** Prints a start-up failure the operator can act on, without a stack trace for the expected kinds. */
+export function reportStartFailure(error: unknown, logger: Logger | null): never {
+  if (error instanceof ConfigError || error instanceof StandardFileError || error instanceof AppError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    (logger ?? console).error({ err: error }, 'Waymark failed to start');
+  }
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let logger: Logger | null = null;
+  try {
+    const config = loadConfig();
+    logger = createLogger(config.logLevel);
+    const runtime = await openRuntime(config, logger);
+    const { stop } = await startServer(runtime, logger);
+    stopOnSignals(stop, logger);
+  } catch (error) {
+    reportStartFailure(error, logger);
+  }
+}
+
+if (import.meta.main) await main();
