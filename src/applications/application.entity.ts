@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
+import { CanonicalJsonType } from '../db/canonical-json.type.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
 import { PersonSchema } from '../people/person.entity.ts';
 
@@ -21,7 +22,7 @@ export const ApplicationSchema = defineEntity({
     standardVersion: p.text(),
     cycle: p.enum(CYCLES),
     state: p.text().index(),
-    snapshot: p.json<Record<string, unknown>>(),
+    snapshot: p.json<Record<string, unknown>>().type(CanonicalJsonType),
     machineVersion: p.integer(),
     mentor: () => p.manyToOne(PersonSchema).mapToPk().nullable().index(),
     version: p.integer().version(),

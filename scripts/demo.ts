@@ -1,0 +1,52 @@
+// Starts Waymark on a small seeded example and prints how to use it. Embedded
+// PostgreSQL under DATA_DIR unless DATABASE_URL is set; --reset starts clean.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { EXAMPLE_PEOPLE, seedExample } from '../src/demo/seed-example.ts';
+import { createLogger } from '../src/logger.ts';
+import { findPersonByEmail } from '../src/people/people.ts';
+import { issueToken } from '../src/people/tokens.ts';
+import { openRuntime } from '../src/runtime.ts';
+import { reportStartFailure, startServer, stopOnSignals } from '../src/server.ts';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+try {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+
+  if (process.argv.includes('--reset')) {
+    if (config.databaseUrl !== null) {
+      say('--reset clears only the embedded database; with DATABASE_URL set, drop and recreate that database yourself.');
+      process.exit(2);
+    }
+    say(`Starting clean: removing the embedded database in ${config.dataDir}`);
+    fs.rmSync(path.join(config.dataDir, 'pglite'), { recursive: true, force: true });
+  }
+
+  say(config.databaseUrl === null ? `Opening the embedded PostgreSQL in ${config.dataDir} (first start takes a few seconds)` : 'Opening the PostgreSQL server at DATABASE_URL');
+  const runtime = await openRuntime(config, logger);
+
+  const em = runtime.db.em.fork();
+  say((await seedExample(em, runtime.standards, logger)) ? 'Seeded the example: two libraries, one person per role, one application.' : 'Using the data already there (run with --reset to start clean).');
+
+  const { url, stop } = await startServer(runtime, logger);
+  stopOnSignals(stop, logger);
+
+  say();
+  say(`Waymark is running at ${url}`);
+  say(`API reference: ${url}/docs   OpenAPI document: ${url}/openapi.json`);
+  say();
+  say('A new bearer token for each role (use as: Authorization: Bearer <token>):');
+  for (const person of EXAMPLE_PEOPLE) {
+    const found = await findPersonByEmail(em, person.email);
+    say(`  ${person.roles.join('+').padEnd(22)} ${person.email.padEnd(36)} ${await issueToken(em, found.id)}`);
+  }
+  say();
+  say(`Try: curl -H "Authorization: Bearer <token>" ${url}/api/applications`);
+  say('Press Ctrl+C to stop.');
+} catch (error) {
+  reportStartFailure(error, error instanceof ConfigError ? null : createLogger('error'));
+}
