@@ -9,7 +9,7 @@ export type ActingRole = Extract<Role, 'library_staff' | 'mentor' | 'quality_gro
 /**
  * Returns the roles in which `person` may act on `application`: staff of the
  * applying library, its assigned mentor, or the quality group. An empty set
- * means the application is hidden from them (answered as not found).
+ * means the application is hidden from them, so requests for it return 404.
  */
 export function actingRoles(person: Person, application: Pick<Application, 'library' | 'mentor'>): Set<ActingRole> {
   const roles = new Set<ActingRole>();

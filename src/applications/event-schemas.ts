@@ -1,7 +1,12 @@
 import { z } from '@hono/zod-openapi';
 
 const text = (max: number) => z.string().max(max);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'expected a real calendar date');
+// Date.parse rolls 2026-02-30 over to March, so a date counts as real only if it survives the round trip.
+const isRealDate = (value: string) => {
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+};
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine(isRealDate, 'expected a real calendar date');
 
 /**
  * The events a client may send, each a strict object. The facts the guards need

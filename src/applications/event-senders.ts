@@ -3,7 +3,7 @@ import type { ActingRole } from './access.ts';
 
 type EventType = ApplicationEvent['type'];
 
-/** Who may send each event. `mentor` means the application's assigned mentor. */
+/** The acting roles allowed to send each event; `mentor` means the application's assigned mentor. */
 export const EVENT_SENDERS: Record<EventType, readonly ActingRole[]> = {
   start: ['library_staff'],
   'review.request': ['library_staff'],

@@ -23,11 +23,11 @@ export type SendEventDeps = { em: EntityManager; standards: StandardRegistry; lo
 export type SendEventResult = { application: Application; fromState: string; toState: string; sequence: number };
 
 /**
- * Sends one event to an application in one transaction: load it, check the
- * sender, add the facts the guards need, restore the machine, refuse (409) an
- * event the machine does not take, then write the snapshot, state and history
- * row together. A concurrent writer makes one of the two fail with 409 and
- * leaves nothing half-written.
+ * Sends one event to an application in one transaction. It loads the
+ * application, checks the sender, adds the facts the guards need and restores
+ * the machine. An event the machine rejects is a 409. Otherwise the snapshot,
+ * state and history row are written together, and of two concurrent writers
+ * one gets a 409 with nothing half-written.
  */
 export async function sendEvent(deps: SendEventDeps, applicationId: string, sender: Person, request: EventRequest): Promise<SendEventResult> {
   try {

@@ -26,7 +26,7 @@ export const requireToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Refuses with 403 a person who holds none of `roles`, before the body is read. */
+/** Rejects with 403 a person who has none of `roles`, before the body is read. */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const person = c.get('person');

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { Person } from '../people/person.entity.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
 
-/** What the app is built from; tests pass their own. */
+/** The dependencies the app is built from; tests pass their own. */
 export type AppDeps = {
   config: Config;
   db: Database;

@@ -20,7 +20,7 @@ export const PageQuerySchema = z.object({
 
 export const IdParamSchema = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '0192f2a4-5b6c-7d8e-9f00-112233445566' }) });
 
-/** The error responses a route can give, described once for the OpenAPI document. */
+/** Describes the error responses of a route for the OpenAPI document. */
 export function problemResponses(...statuses: number[]) {
   const descriptions: Record<number, string> = {
     400: 'Malformed JSON',
