@@ -10,7 +10,7 @@ import { readCoverageSets, summariseCoverage } from '../evidence/coverage.ts';
 import type { Logger } from '../logger.ts';
 import { PersonSchema, type Person } from '../people/person.entity.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
-import { actingRoles } from './access.ts';
+import { actingRoles, type ActingRole } from './access.ts';
 import { ApplicationEventSchema } from './application-event.entity.ts';
 import { ApplicationSchema, type Application } from './application.entity.ts';
 import type { EventRequest } from './event-schemas.ts';
@@ -33,9 +33,9 @@ export async function sendEvent(deps: SendEventDeps, applicationId: string, send
   try {
     return await deps.em.transactional(async (em) => {
       const application = await em.findOne(ApplicationSchema, { id: applicationId });
-      const roles = application === null ? new Set() : actingRoles(sender, application);
+      const roles = application === null ? new Set<ActingRole>() : actingRoles(sender, application);
       if (application === null || roles.size === 0) throw AppError.notFound('application', applicationId);
-      if (!maySend(request.type, actingRoles(sender, application))) {
+      if (!maySend(request.type, roles)) {
         throw AppError.forbidden(`You may not send ${request.type}: it is sent by ${describeSenders(request.type)}.`);
       }
 
@@ -47,7 +47,7 @@ export async function sendEvent(deps: SendEventDeps, applicationId: string, send
       if (!before.can(event)) {
         const coverage = summariseCoverage(standard, await readCoverageSets(em, application.id));
         const refusal = explainRefusal(before, event);
-        const allowedEvents = allowedEventTypes(before, { coverage });
+        const allowedEvents = allowedEventTypes(before, { coverage }).filter((type) => maySend(type, roles));
         const detail =
           refusal.kind === 'guard'
             ? refusal.message

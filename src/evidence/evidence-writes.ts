@@ -17,12 +17,15 @@ export type EvidenceInput = { kind: EvidenceKind; title: string; body?: string |
 export type EvidencePatch = { title?: string; body?: string | null; url?: string | null; elements?: ElementMapping[] };
 
 /**
- * Locks the application row for sharing and checks that its evidence may
- * change. The share lock makes a concurrent event wait for this write, so
- * evidence cannot change after the application has left an editable state.
+ * Locks the application row for sharing, so that a concurrent event waits for
+ * this write and evidence cannot change after the application has left an
+ * editable state. Call `assertEditable` once the request's own faults are checked.
  */
-export async function lockEditable(em: EntityManager, applicationId: string): Promise<Application> {
-  const application = await em.findOneOrFail(ApplicationSchema, { id: applicationId }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
+async function lockApplication(em: EntityManager, applicationId: string): Promise<Application> {
+  return em.findOneOrFail(ApplicationSchema, { id: applicationId }, { lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
+}
+
+function assertEditable(application: Application): void {
   if (!(EDITABLE_STATES as readonly string[]).includes(application.state)) {
     throw new AppError(
       'evidence_frozen',
@@ -30,6 +33,12 @@ export async function lockEditable(em: EntityManager, applicationId: string): Pr
       { state: application.state },
     );
   }
+}
+
+/** Locks the application and checks that its evidence may change (409 when frozen). */
+export async function lockEditable(em: EntityManager, applicationId: string): Promise<Application> {
+  const application = await lockApplication(em, applicationId);
+  assertEditable(application);
   return application;
 }
 
@@ -84,7 +93,7 @@ export async function updateEvidence(em: EntityManager, applicationId: string, e
   if (patch.elements !== undefined) checkMappings(standard, patch.elements);
 
   return em.transactional(async (tx) => {
-    await lockEditable(tx, applicationId);
+    const application = await lockApplication(tx, applicationId);
     const evidence = await tx.findOne(EvidenceSchema, { id: evidenceId, application: applicationId, deletedAt: null });
     if (evidence === null) throw AppError.notFound('evidence item', evidenceId);
 
@@ -92,6 +101,7 @@ export async function updateEvidence(em: EntityManager, applicationId: string, e
     if (patch.body !== undefined) evidence.body = patch.body;
     if (patch.url !== undefined) evidence.url = patch.url;
     checkKindFields(evidence.kind, evidence.body, evidence.url);
+    assertEditable(application);
 
     if (patch.elements !== undefined) {
       await tx.nativeDelete(EvidenceElementSchema, { evidence: evidence.id });
@@ -105,9 +115,10 @@ export async function updateEvidence(em: EntityManager, applicationId: string, e
 /** Marks an item deleted; the row and its mappings stay for the history, but it no longer counts as evidence. */
 export async function deleteEvidence(em: EntityManager, applicationId: string, evidenceId: string): Promise<void> {
   await em.transactional(async (tx) => {
-    await lockEditable(tx, applicationId);
+    const application = await lockApplication(tx, applicationId);
     const evidence = await tx.findOne(EvidenceSchema, { id: evidenceId, application: applicationId, deletedAt: null });
     if (evidence === null) throw AppError.notFound('evidence item', evidenceId);
+    assertEditable(application);
     evidence.deletedAt = new Date();
   });
 }

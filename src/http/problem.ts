@@ -1,4 +1,4 @@
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DriverException, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
@@ -10,11 +10,15 @@ const PROBLEM_TYPE = 'application/problem+json';
 
 /** Sends an AppError as an `application/problem+json` response. */
 export function problemResponse(c: Context, error: AppError): Response {
-  return new Response(JSON.stringify(toProblem(error)), {
-    status: error.status,
-    headers: { 'content-type': PROBLEM_TYPE },
-  });
+  const headers: Record<string, string> = { 'content-type': PROBLEM_TYPE };
+  const requestId = c.get('requestId') as string | undefined;
+  if (requestId !== undefined) headers['x-request-id'] = requestId;
+  if (error.code === 'unauthenticated') headers['www-authenticate'] = 'Bearer realm="waymark"';
+  return new Response(JSON.stringify(toProblem(error)), { status: error.status, headers });
 }
+
+// PostgreSQL rejects text it cannot store (a NUL character, or bytes invalid in UTF-8) with these SQLSTATE codes.
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -43,12 +47,30 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
   });
 }
 
+/** Returns the path of the first string in `value` that contains a NUL character, which PostgreSQL text cannot hold, or null. */
+function findNul(value: unknown, path: string[]): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key].join('.');
+    const found = findNul(item, [...path, key]);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** The validation hook of every route: a schema failure becomes a 422 that lists each fault. */
 export function validationHook(
   result: { success: true } | { success: false; error: z.ZodError; target?: string; data?: unknown },
   c: Context<AppEnv>,
 ): Response | undefined {
-  if (result.success) return undefined;
+  if (result.success) {
+    const field = findNul((result as { data?: unknown }).data, []);
+    if (field !== null) {
+      throw AppError.invalid(`${field === '' ? 'The request' : field} contains a NUL character (\\u0000), which cannot be stored. Remove it and send the request again.`);
+    }
+    return undefined;
+  }
   const where = result.target === 'json' ? 'body' : (result.target ?? 'request');
   const faults = describeIssues(result.error.issues, result.data, where);
   throw AppError.invalid(`The ${where} is invalid: ${faults.join('; ')}. Fix these fields and send the request again.`, { errors: faults });
@@ -62,6 +84,11 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof UniqueConstraintViolationException || error instanceof OptimisticLockError) {
     c.get('log')?.info({ err: error, method: c.req.method, path: c.req.path }, 'request lost a race with a concurrent change');
     return problemResponse(c, new AppError('conflict', `Another request changed the same data first, so ${c.req.method} ${c.req.path} was not applied. Reload and try again.`));
+  }
+
+  if (error instanceof DriverException && UNSTORABLE_TEXT_CODES.has(error.code ?? '')) {
+    c.get('log')?.info({ err: error, method: c.req.method, path: c.req.path }, 'request carried text the database cannot store');
+    return problemResponse(c, AppError.invalid('A text field contains a NUL character (\\u0000) or another character PostgreSQL cannot store. Remove it and send the request again.'));
   }
 
   if (error instanceof HTTPException) {

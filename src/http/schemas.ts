@@ -18,6 +18,8 @@ export const PageQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: 'offset', in: 'query' } }),
 });
 
+export const StandardIdParamSchema = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'cse' }) });
+
 export const IdParamSchema = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '0192f2a4-5b6c-7d8e-9f00-112233445566' }) });
 
 /** Describes the error responses of a route for the OpenAPI document. */

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../http/env.ts';
 import { createRouter } from '../http/router.ts';
-import { IdParamSchema, jsonContent, listOf, PageQuerySchema, problemResponses } from '../http/schemas.ts';
+import { StandardIdParamSchema, jsonContent, listOf, PageQuerySchema, problemResponses } from '../http/schemas.ts';
 import type { LoadedStandard } from './standard-registry.ts';
 
 const StandardSummaryJson = z
@@ -53,7 +53,7 @@ export function standardRoutes(deps: AppDeps) {
       path: '/api/standards/{id}',
       tags: ['Standards'],
       summary: 'One standard with its tree of criteria, newest version unless `version` is given',
-      request: { params: IdParamSchema, query: z.object({ version: z.string().max(100).optional() }) },
+      request: { params: StandardIdParamSchema, query: z.object({ version: z.string().max(100).optional() }) },
       responses: { 200: jsonContent(StandardJson, 'The standard'), ...problemResponses(401, 404, 422) },
     }),
     (c) => {
