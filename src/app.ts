@@ -24,7 +24,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     // A fresh identity map per request keeps one request's entities out of another's.
     c.set('em', deps.db.em.fork());
     c.header('x-request-id', requestId);
+    const started = performance.now();
     await next();
+    c.get('log').info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request handled');
   });
 
   app.get('/health', async (c) => {

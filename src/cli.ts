@@ -21,6 +21,8 @@ Commands:
 
 Settings come from the environment (DATABASE_URL, DATA_DIR, LOG_LEVEL). Logs go to standard error.`;
 
+const COMMANDS = ['migrate', 'library add', 'user add', 'token create', 'token revoke'];
+
 type Options = { name?: string; email?: string; role?: string[]; library?: string; help?: boolean };
 
 class UsageError extends Error {}
@@ -34,20 +36,19 @@ function required(options: Options, key: 'name' | 'email'): string {
 /** Runs one CLI command against the database and returns the exit code; output meant for scripts goes to standard output alone. */
 async function run(command: string, db: Database, options: Options, logger: Logger, databaseUrl: string | null): Promise<void> {
   const em = db.em.fork();
+  // Every command brings the schema up to date first, so that a command run on a new database works.
+  const applied = await applyMigrations(db, databaseUrl, logger);
   switch (command) {
     case 'migrate': {
-      const applied = await applyMigrations(db, databaseUrl, logger);
       process.stdout.write(applied.length === 0 ? 'No pending migrations.\n' : `Applied ${applied.join(', ')}.\n`);
       return;
     }
     case 'library add': {
-      await applyMigrations(db, databaseUrl, logger);
       const library = await addLibrary(em, required(options, 'name'));
       process.stdout.write(`${library.id}\n`);
       return;
     }
     case 'user add': {
-      await applyMigrations(db, databaseUrl, logger);
       const person = await addPerson(em, { email: required(options, 'email'), name: required(options, 'name'), roles: options.role ?? [], libraryId: options.library ?? null });
       process.stdout.write(`${person.id}\n`);
       return;
@@ -85,6 +86,10 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.values.help || command === '' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command === '' && !parsed.values.help ? 2 : 0;
+  }
+  if (!COMMANDS.includes(command)) {
+    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    return 2;
   }
 
   let db: Database | null = null;

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Settings read once from the environment at start-up. */
@@ -19,13 +20,28 @@ export class ConfigError extends Error {
   readonly faults: string[];
 
   constructor(faults: string[]) {
-    super(`Waymark cannot start because of invalid settings:\n${faults.map((fault) => `  - ${fault}`).join('\n')}`);
+    super(`Invalid settings:\n${faults.map((fault) => `  - ${fault}`).join('\n')}`);
     this.name = 'ConfigError';
     this.faults = faults;
   }
 }
 
 type Env = Record<string, string | undefined>;
+
+function isDirectory(folder: string): boolean {
+  try {
+    fs.accessSync(folder, fs.constants.R_OK);
+    return fs.statSync(folder).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// A connection URL may carry a password, which must not reach a terminal or a log, so
+// everything after the scheme and up to the last "@" is masked.
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@');
+}
 
 /**
  * Parses the settings from `env`, collecting every fault before failing so that
@@ -50,12 +66,18 @@ export function loadConfig(env: Env = process.env): Config {
 
   const databaseUrl = text('DATABASE_URL');
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    faults.push('DATABASE_URL is invalid: expected a postgres:// or postgresql:// URL, such as postgres://user@127.0.0.1:5432/waymark. Unset it to use the embedded database.');
+    faults.push(`DATABASE_URL="${withoutCredentials(databaseUrl)}" is invalid: expected a postgres:// or postgresql:// URL, such as postgres://user@127.0.0.1:5432/waymark. Unset it to use the embedded database.`);
   }
 
-  const logLevel = (text('LOG_LEVEL') ?? 'info').toLowerCase();
+  const rawLogLevel = text('LOG_LEVEL') ?? 'info';
+  const logLevel = rawLogLevel.toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    faults.push(`LOG_LEVEL="${logLevel}" is invalid: expected one of ${LOG_LEVELS.join(', ')}.`);
+    faults.push(`LOG_LEVEL="${rawLogLevel}" is invalid: expected one of ${LOG_LEVELS.join(', ')}.`);
+  }
+
+  const standardsDir = text('STANDARDS_DIR') === null ? null : path.resolve(text('STANDARDS_DIR')!);
+  if (standardsDir !== null && !isDirectory(standardsDir)) {
+    faults.push(`STANDARDS_DIR="${standardsDir}" is not a readable folder. Point it at the folder of extra standard files, or unset it.`);
   }
 
   const config: Config = {
@@ -65,7 +87,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(text('DATA_DIR') ?? './data'),
     logLevel: logLevel as LogLevel,
     jsonMaxBytes: wholeNumber('JSON_MAX_BYTES', 1_048_576, 1, 1_073_741_824),
-    standardsDir: text('STANDARDS_DIR') === null ? null : path.resolve(text('STANDARDS_DIR')!),
+    standardsDir,
   };
 
   if (faults.length > 0) throw new ConfigError(faults);

@@ -6,12 +6,23 @@ import { createLogger, type Logger } from './logger.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { StandardFileError } from './standards/standard-registry.ts';
 
+/** A start-up failure whose message names the setting to change, printed without a stack trace. */
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
 /** Starts the service and resolves once it listens; `stop` closes the server, then the database. */
 export async function startServer(runtime: Runtime, logger: Logger): Promise<{ server: ServerType; url: string; stop: () => Promise<void> }> {
   const { host, port } = runtime.config;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listening = serve({ fetch: runtime.app.fetch, hostname: host, port }, () => resolve(listening));
-    listening.once('error', reject);
+    listening.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+        reject(new StartError(`Cannot listen on ${host}:${port} (${error.code}). Stop whatever uses that port, or set PORT or HOST to another value.`));
+      } else {
+        reject(error);
+      }
+    });
   });
 
   const address = server.address();
@@ -48,7 +59,7 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
 
 /** Prints a start-up failure the operator can act on, without a stack trace for the expected kinds. */
 export function reportStartFailure(error: unknown, logger: Logger | null): never {
-  if (error instanceof ConfigError || error instanceof StandardFileError || error instanceof AppError) {
+  if (error instanceof ConfigError || error instanceof StandardFileError || error instanceof AppError || error instanceof StartError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     (logger ?? console).error({ err: error }, 'Waymark failed to start');
@@ -58,13 +69,16 @@ export function reportStartFailure(error: unknown, logger: Logger | null): never
 
 async function main(): Promise<void> {
   let logger: Logger | null = null;
+  let runtime: Runtime | null = null;
   try {
     const config = loadConfig();
     logger = createLogger(config.logLevel);
-    const runtime = await openRuntime(config, logger);
+    runtime = await openRuntime(config, logger);
     const { stop } = await startServer(runtime, logger);
     stopOnSignals(stop, logger);
   } catch (error) {
+    // Closing the database releases the embedded data folder, so the next start finds it clean.
+    await runtime?.close().catch((closeError: unknown) => logger?.error({ err: closeError }, 'closing the database after a failed start failed'));
     reportStartFailure(error, logger);
   }
 }

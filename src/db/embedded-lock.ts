@@ -19,6 +19,21 @@ function processIsAlive(pid: number): boolean {
 }
 
 /**
+ * Creates `file` holding `content`, failing with EEXIST if it exists. The
+ * content is written to a temporary file first and linked into place, so no
+ * other process can read the lock while it is still empty.
+ */
+function createWithContent(file: string, content: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, content);
+  try {
+    fs.linkSync(temporary, file);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+/**
  * Claims `dataDir` for this process. PGlite lets only one process open a data
  * folder, and two that try corrupt it, so a second process (the CLI while the
  * service runs) is refused with what to do. A lock left by a process that no
@@ -30,7 +45,7 @@ export function claimEmbeddedDataDir(dataDir: string): EmbeddedLock {
 
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      createWithContent(file, String(process.pid));
       let released = false;
       const release = () => {
         if (released) return;
@@ -42,15 +57,26 @@ export function claimEmbeddedDataDir(dataDir: string): EmbeddedLock {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
 
-    const owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      // The owner released the lock after the claim above failed, so the claim is tried again.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+
+    const owner = Number.parseInt(content, 10);
     if (Number.isInteger(owner) && owner !== process.pid && processIsAlive(owner)) {
       throw new AppError(
         'embedded_database_in_use',
-        `The embedded database in ${dataDir} is in use by process ${owner} (a running Waymark service). ` +
-          'Stop the service first, or set DATABASE_URL so that the service and the CLI share a PostgreSQL server.',
+        `The embedded database in ${dataDir} is in use by process ${owner} (a running Waymark service or another waymark command). ` +
+          'Stop the service first or wait for the command to finish, or set DATABASE_URL so that the service and the CLI share a PostgreSQL server.',
         { dataDir, pid: owner },
       );
     }
+    // NOTE: two processes that find the same stale lock at once can both remove it, and the later
+    // removal may delete the lock the other has just taken. Both are start-ups racing on one folder.
     fs.rmSync(file, { force: true });
   }
 

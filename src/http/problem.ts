@@ -78,7 +78,10 @@ export function validationHook(
 
 /** Maps anything thrown in a handler to a problem response; unexpected errors are logged and their text hidden. */
 export function handleError(error: Error, c: Context<AppEnv>): Response {
-  if (error instanceof AppError) return problemResponse(c, error);
+  if (error instanceof AppError) {
+    c.get('log')?.info({ code: error.code, status: error.status, detail: error.detail, method: c.req.method, path: c.req.path }, 'request rejected');
+    return problemResponse(c, error);
+  }
 
   // A race that a domain operation did not expect still gets a 409, never a 500.
   if (error instanceof UniqueConstraintViolationException || error instanceof OptimisticLockError) {
