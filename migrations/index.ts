@@ -1,10 +1,14 @@
 import type { MigrationObject } from '@mikro-orm/core';
 
 import { Migration20261204000000Core } from './Migration20261204000000Core.ts';
+import { Migration20261204100000EvidenceFiles } from './Migration20261204100000EvidenceFiles.ts';
 
 /**
  * Every migration in order. Listing them here, not discovering them by glob,
  * keeps the set identical whether Waymark runs from source or from a package.
  * Never edit a migration once released: add a new one.
  */
-export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261204000000Core', class: Migration20261204000000Core }];
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261204000000Core', class: Migration20261204000000Core },
+  { name: 'Migration20261204100000EvidenceFiles', class: Migration20261204100000EvidenceFiles },
+];

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { ApplicationSchema } from '../src/applications/application.entity.ts';
+import { claimEmbeddedDataDir } from '../src/db/embedded-lock.ts';
 import { EXAMPLE_PEOPLE, seedExample } from '../src/demo/seed-example.ts';
 import { createLogger } from '../src/logger.ts';
 import { findPersonByEmail } from '../src/people/people.ts';
@@ -17,13 +19,25 @@ try {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
 
+  const unknown = process.argv.slice(2).filter((argument) => argument !== '--reset');
+  if (unknown.length > 0) {
+    say(`Unknown option ${unknown[0]}: the demo takes only --reset (start from an empty embedded database).`);
+    process.exit(2);
+  }
+
   if (process.argv.includes('--reset')) {
     if (config.databaseUrl !== null) {
       say('--reset clears only the embedded database; with DATABASE_URL set, drop and recreate that database yourself.');
       process.exit(2);
     }
-    say(`Starting clean: removing the embedded database in ${config.dataDir}`);
-    fs.rmSync(path.join(config.dataDir, 'pglite'), { recursive: true, force: true });
+    // Claiming the folder first means a running demo or service is never wiped from under itself.
+    const lock = claimEmbeddedDataDir(config.dataDir);
+    try {
+      say(`Starting clean: removing the embedded database in ${config.dataDir}`);
+      fs.rmSync(path.join(config.dataDir, 'pglite'), { recursive: true, force: true });
+    } finally {
+      lock.release();
+    }
   }
 
   say(config.databaseUrl === null ? `Opening the embedded PostgreSQL in ${config.dataDir} (first start takes a few seconds)` : 'Opening the PostgreSQL server at DATABASE_URL');
@@ -45,7 +59,9 @@ try {
     say(`  ${person.roles.join('+').padEnd(22)} ${person.email.padEnd(36)} ${await issueToken(em, found.id)}`);
   }
   say();
+  const example = await em.findOne(ApplicationSchema, {}, { orderBy: { createdAt: 'asc' } });
   say(`Try: curl -H "Authorization: Bearer <token>" ${url}/api/applications`);
+  if (example !== null) say(`The example application, in ${example.state}: ${url}/api/applications/${example.id}`);
   say('Press Ctrl+C to stop.');
 } catch (error) {
   reportStartFailure(error, error instanceof ConfigError ? null : createLogger('error'));

@@ -3,12 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 
 import { applicationRoutes } from './applications/routes.ts';
+import { submissionRoutes } from './applications/submission-routes.ts';
 import { AppError } from './errors.ts';
+import { coverageRoutes } from './evidence/coverage-routes.ts';
+import { matrixRoutes } from './evidence/matrix-routes.ts';
 import { evidenceRoutes } from './evidence/routes.ts';
+import { selfAssessmentRoutes } from './evidence/self-assessment-routes.ts';
+import { uploadRoutes } from './evidence/upload-routes.ts';
 import { requireToken } from './http/access.ts';
 import { docsRoutes } from './http/docs.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
 import { handleError, problemResponse, validationHook } from './http/problem.ts';
+import { documentStreamRoutes } from './http/stream-route-docs.ts';
 import { libraryRoutes } from './libraries/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { standardRoutes } from './standards/routes.ts';
@@ -39,7 +45,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', libraryRoutes(deps));
   app.route('/', peopleRoutes(deps));
   app.route('/', applicationRoutes(deps));
+  app.route('/', submissionRoutes(deps));
+  // The upload routes come first: they take multipart requests and pass JSON ones on to the evidence routes.
+  app.route('/', uploadRoutes(deps));
   app.route('/', evidenceRoutes(deps));
+  app.route('/', selfAssessmentRoutes(deps));
+  app.route('/', coverageRoutes(deps));
+  app.route('/', matrixRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -51,6 +63,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     security: [{ bearer: [] }],
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  documentStreamRoutes(app);
   app.route('/', docsRoutes());
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route ${c.req.method} ${c.req.path}. See /docs for the routes this service offers.`)));

@@ -10,6 +10,9 @@ export type Config = {
   logLevel: LogLevel;
   jsonMaxBytes: number;
   standardsDir: string | null;
+  uploadMaxBytes: number;
+  applicationMaxBytes: number;
+  imageMaxPixels: number;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -88,6 +91,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel as LogLevel,
     jsonMaxBytes: wholeNumber('JSON_MAX_BYTES', 1_048_576, 1, 1_073_741_824),
     standardsDir,
+    uploadMaxBytes: wholeNumber('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1_073_741_824),
+    applicationMaxBytes: wholeNumber('APPLICATION_MAX_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    imageMaxPixels: wholeNumber('IMAGE_MAX_PIXELS', 40_000_000, 1, Number.MAX_SAFE_INTEGER),
   };
 
   if (faults.length > 0) throw new ConfigError(faults);

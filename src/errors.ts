@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   forbidden: { status: 403, title: 'Not allowed for your role' },
   not_found: { status: 404, title: 'Not found' },
   malformed_body: { status: 400, title: 'Malformed request body' },
+  empty_file: { status: 400, title: 'Empty file' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   invalid_input: { status: 422, title: 'Invalid input' },

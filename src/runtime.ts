@@ -2,6 +2,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/orm.ts';
+import { PostgresContentStore } from './evidence/storage/postgres-content-store.ts';
 import type { AppDeps } from './http/env.ts';
 import type { Logger } from './logger.ts';
 import { StandardRegistry } from './standards/standard-registry.ts';
@@ -25,6 +26,6 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     throw error;
   }
 
-  const deps: AppDeps = { config, db, standards, logger };
+  const deps: AppDeps = { config, db, standards, logger, contentStore: new PostgresContentStore() };
   return { ...deps, app: createApp(deps), close: () => db.close() };
 }

@@ -18,6 +18,7 @@ import { describeSenders, maySend } from './event-senders.ts';
 import { restoreSnapshot } from './machine-actor.ts';
 import { canonicalJson, sameJson, statePath } from './snapshot-json.ts';
 import { standardOf } from './standard-of.ts';
+import { purgeDeletedEvidence, recordSubmission } from './submission-record.ts';
 
 export type SendEventDeps = { em: EntityManager; standards: StandardRegistry; log: Logger };
 export type SendEventResult = { application: Application; fromState: string; toState: string; sequence: number };
@@ -51,7 +52,7 @@ export async function sendEvent(deps: SendEventDeps, applicationId: string, send
         const detail =
           refusal.kind === 'guard'
             ? refusal.message
-            : `Application ${application.id} is in state ${fromState}, which does not accept ${event.type}. Events allowed in ${fromState}: ${allowedEvents.join(', ') || 'none'}.`;
+            : `Application ${application.id} is in state ${fromState}, which does not accept ${event.type}. Events you may send in ${fromState}: ${allowedEvents.join(', ') || 'none'}.`;
         throw new AppError(refusal.kind === 'guard' ? 'guard_refused' : 'event_not_allowed', detail, { state: fromState, allowedEvents });
       }
 
@@ -85,6 +86,10 @@ export async function sendEvent(deps: SendEventDeps, applicationId: string, send
         createdAt: now,
       });
 
+      // What the new state implies for stored data happens in the same transaction, so it commits with the event or not at all.
+      if (toState === 'submitted') await recordSubmission(em, application, sequence, now);
+      if (toState === 'withdrawn') await purgeDeletedEvidence(em, application.id);
+
       deps.log.info({ applicationId: application.id, event: event.type, fromState, toState, sequence }, 'application event recorded');
       return { application, fromState, toState, sequence };
     });
@@ -114,9 +119,8 @@ async function addFacts(em: EntityManager, application: Application, standard: R
 
     case 'mentor.assign': {
       const mentor = await em.findOne(PersonSchema, { id: request.mentorId });
-      if (mentor === null || !mentor.roles.includes('mentor')) {
-        throw AppError.invalid(`mentorId "${request.mentorId}" is not a mentor. Assign a person who has the mentor role.`);
-      }
+      if (mentor === null) throw AppError.invalid(`mentorId "${request.mentorId}" names no person. Use the id of a mentor from GET /api/people?role=mentor.`);
+      if (!mentor.roles.includes('mentor')) throw AppError.invalid(`mentorId "${request.mentorId}" (${mentor.name}) is not a mentor. Assign a person who has the mentor role.`);
       const facts = { id: mentor.id, libraryId: mentor.library ?? null, conflictLibraryIds: [] };
       return request.reason === undefined ? { type: 'mentor.assign', mentorId: mentor.id, mentor: facts } : { type: 'mentor.assign', mentorId: mentor.id, reason: request.reason, mentor: facts };
     }

@@ -1,5 +1,8 @@
 import { ApplicationEventSchema } from '../applications/application-event.entity.ts';
 import { ApplicationSchema } from '../applications/application.entity.ts';
+import { SubmissionSchema } from '../applications/submission.entity.ts';
+import { ContentBlobSchema } from '../evidence/content-blob.entity.ts';
+import { EvidenceRevisionSchema } from '../evidence/evidence-revision.entity.ts';
 import { EvidenceElementSchema } from '../evidence/evidence-element.entity.ts';
 import { EvidenceSchema } from '../evidence/evidence.entity.ts';
 import { SelfAssessmentSchema } from '../evidence/self-assessment.entity.ts';
@@ -17,4 +20,7 @@ export const ENTITIES = [
   EvidenceSchema,
   EvidenceElementSchema,
   SelfAssessmentSchema,
+  EvidenceRevisionSchema,
+  ContentBlobSchema,
+  SubmissionSchema,
 ];

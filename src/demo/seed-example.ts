@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/core';
 
 import { createApplication } from '../applications/create-application.ts';
 import { sendEvent } from '../applications/send-event.ts';
-import { createEvidence, putSelfAssessment } from '../evidence/evidence-writes.ts';
+import { createEvidence } from '../evidence/evidence-writes.ts';
+import { putSelfAssessment } from '../evidence/self-assessment-writes.ts';
 import { addLibrary } from '../libraries/libraries.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
 import type { Logger } from '../logger.ts';
@@ -55,7 +56,7 @@ export async function seedExample(em: EntityManager, standards: StandardRegistry
     ['1.1.1', 'compliance', 'We keep a profile of every customer group, refreshed each autumn from registration data.'],
     ['1.3.1', 'compliance_plus', 'Our survey has run every year since 2015 and is benchmarked with the consortium.'],
   ] as const) {
-    await putSelfAssessment(em.fork(), application.id, lead.id, standard, code, { rating, statement });
+    await putSelfAssessment(em.fork(), application.id, lead.id, standard, { code, rating, statement });
   }
   return true;
 }

@@ -10,15 +10,26 @@ export type EvidenceJson = {
   title: string;
   body: string | null;
   url: string | null;
+  fileName: string | null;
+  sha256: string | null;
+  size: number | null;
+  mediaType: string | null;
+  reference: string | null;
+  owner: string | null;
+  evidenceDate: string | null;
+  evidenceType: string | null;
+  revision: number;
   authorId: string;
   createdAt: string;
   updatedAt: string;
+  deletedAt: string | null;
   elements: { code: string; note: string }[];
 };
 
-/** Lists live evidence items with their mappings: one query for the page, one for its mappings. */
-export async function listEvidence(em: EntityManager, applicationId: string, page: { limit: number; offset: number }) {
-  const [items, total] = await em.findAndCount(EvidenceSchema, { application: applicationId, deletedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: page.limit, offset: page.offset });
+/** Lists evidence items with their mappings, oldest first: live items only unless `includeDeleted`. */
+export async function listEvidence(em: EntityManager, applicationId: string, page: { limit: number; offset: number; includeDeleted?: boolean }) {
+  const where = page.includeDeleted === true ? { application: applicationId } : { application: applicationId, deletedAt: null };
+  const [items, total] = await em.findAndCount(EvidenceSchema, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: page.limit, offset: page.offset });
   return { items: await withMappings(em, items), total };
 }
 
@@ -31,9 +42,19 @@ export async function withMappings(em: EntityManager, items: Evidence[]): Promis
     title: item.title,
     body: item.body ?? null,
     url: item.url ?? null,
+    fileName: item.fileName ?? null,
+    sha256: item.sha256 ?? null,
+    size: item.size ?? null,
+    mediaType: item.mediaType ?? null,
+    reference: item.reference ?? null,
+    owner: item.owner ?? null,
+    evidenceDate: item.evidenceDate ?? null,
+    evidenceType: item.evidenceType ?? null,
+    revision: item.revision as number,
     authorId: item.author,
     createdAt: item.createdAt.toISOString(),
     updatedAt: item.updatedAt.toISOString(),
+    deletedAt: item.deletedAt?.toISOString() ?? null,
     elements: (byEvidence.get(item.id) ?? []).map((mapping) => ({ code: mapping.elementCode, note: mapping.note as string })),
   }));
 }

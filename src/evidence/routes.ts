@@ -7,67 +7,39 @@ import type { AppDeps } from '../http/env.ts';
 import { createRouter, limitJsonBody } from '../http/router.ts';
 import { IdParamSchema, jsonBody, jsonContent, listOf, PageQuerySchema, problemResponses } from '../http/schemas.ts';
 import { isUuid } from '../ids.ts';
-import { listEvidence, listSelfAssessments, selfAssessmentJson, withMappings } from './evidence-reads.ts';
-import { createEvidence, deleteEvidence, putSelfAssessment, updateEvidence } from './evidence-writes.ts';
-
-const httpUrl = z
-  .string()
-  .max(2000)
-  .refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), 'a link must be an http or https URL');
-const MappingSchema = z.strictObject({ code: z.string().min(1).max(50), note: z.string().max(2000).optional() });
-const NewEvidenceSchema = z
-  .strictObject({
-    kind: z.enum(['note', 'link']),
-    title: z.string().trim().min(1).max(500),
-    body: z.string().max(100_000).optional(),
-    url: httpUrl.optional(),
-    elements: z.array(MappingSchema).max(500).default([]),
-  })
-  .openapi('NewEvidence');
-const EvidencePatchSchema = z
-  .strictObject({
-    title: z.string().trim().min(1).max(500).optional(),
-    body: z.string().max(100_000).nullable().optional(),
-    url: httpUrl.nullable().optional(),
-    elements: z.array(MappingSchema).max(500).optional(),
-  })
-  .openapi('EvidencePatch');
-const EvidenceJson = z
-  .object({
-    id: z.uuid(),
-    kind: z.enum(['note', 'link']),
-    title: z.string(),
-    body: z.string().nullable(),
-    url: z.string().nullable(),
-    authorId: z.uuid(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    elements: z.array(z.object({ code: z.string(), note: z.string() })),
-  })
-  .openapi('Evidence');
-const SelfAssessmentJson = z
-  .object({ code: z.string(), rating: z.string(), statement: z.string(), authorId: z.uuid(), updatedAt: z.string() })
-  .openapi('SelfAssessment');
-const EvidenceParams = IdParamSchema.extend({ evidenceId: z.string().openapi({ param: { name: 'evidenceId', in: 'path' } }) });
-const CodeParams = IdParamSchema.extend({ code: z.string().max(50).openapi({ param: { name: 'code', in: 'path' }, example: '1.1.1' }) });
+import { EvidenceJson, EvidenceParams, EvidencePatchSchema, NewEvidenceSchema, RevisionJson, UploadFormDoc } from './evidence-schemas.ts';
+import { listEvidence, withMappings } from './evidence-reads.ts';
+import { readRevisions } from './evidence-revisions.ts';
+import { createEvidence, deleteEvidence, updateEvidence } from './evidence-writes.ts';
+import { EvidenceSchema } from './evidence.entity.ts';
+import { contentDisposition } from './files/file-name.ts';
 
 const READERS = ['library_staff', 'mentor', 'quality_group'] as const;
 
+/** The JSON routes of evidence items: create, list, read, change, delete, their revisions and their files. */
 export function evidenceRoutes(deps: AppDeps) {
   const router = createRouter();
   const limitBody = limitJsonBody(deps.config.jsonMaxBytes);
   // Only the applying library's staff change evidence; everyone else who may see the application reads it.
   const writers = [requireRole('library_staff'), loadApplication] as const;
+  const readers = [requireRole(...READERS), loadApplication] as const;
+
+  const findItem = async (em: import('@mikro-orm/core').EntityManager, applicationId: string, evidenceId: string) => {
+    const evidence = isUuid(evidenceId) ? await em.findOne(EvidenceSchema, { id: evidenceId, application: applicationId }) : null;
+    if (evidence === null) throw AppError.notFound('evidence item', evidenceId);
+    return evidence;
+  };
 
   router.openapi(
     createRoute({
       method: 'post',
       path: '/api/applications/{id}/evidence',
       tags: ['Evidence'],
-      summary: 'Add a note or link as evidence, mapped to elements',
+      summary: 'Add evidence: a note or link as JSON, or files as multipart/form-data',
+      description: 'With multipart/form-data, each `file` part becomes its own item, all or none, and the answer is an array of the created items.',
       middleware: [...writers, limitBody] as const,
-      request: { params: IdParamSchema, body: jsonBody(NewEvidenceSchema) },
-      responses: { 201: jsonContent(EvidenceJson, 'The new item'), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+      request: { params: IdParamSchema, body: { required: true, content: { 'application/json': { schema: NewEvidenceSchema }, 'multipart/form-data': { schema: UploadFormDoc as never } } } },
+      responses: { 201: jsonContent(EvidenceJson, 'The new item (an array of items for an upload)'), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
       const application = c.get('application');
@@ -84,11 +56,75 @@ export function evidenceRoutes(deps: AppDeps) {
       path: '/api/applications/{id}/evidence',
       tags: ['Evidence'],
       summary: 'List the evidence of an application, oldest first',
-      middleware: [requireRole(...READERS), loadApplication] as const,
-      request: { params: IdParamSchema, query: PageQuerySchema },
+      middleware: [...readers] as const,
+      request: { params: IdParamSchema, query: PageQuerySchema.extend({ includeDeleted: z.enum(['true', 'false']).optional() }) },
       responses: { 200: jsonContent(listOf(EvidenceJson), 'Evidence'), ...problemResponses(401, 403, 404, 422) },
     }),
-    async (c) => c.json(await listEvidence(c.get('em'), c.get('application').id, c.req.valid('query')), 200),
+    async (c) => {
+      const { limit, offset, includeDeleted } = c.req.valid('query');
+      return c.json(await listEvidence(c.get('em'), c.get('application').id, { limit, offset, includeDeleted: includeDeleted === 'true' }), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/applications/{id}/evidence/{evidenceId}',
+      tags: ['Evidence'],
+      summary: 'One evidence item, deleted ones included',
+      middleware: [...readers] as const,
+      request: { params: EvidenceParams },
+      responses: { 200: jsonContent(EvidenceJson, 'The item'), ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const evidence = await findItem(c.get('em'), c.get('application').id, c.req.valid('param').evidenceId);
+      const [json] = await withMappings(c.get('em'), [evidence]);
+      return c.json(json, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/applications/{id}/evidence/{evidenceId}/history',
+      tags: ['Evidence'],
+      summary: 'Every revision of an evidence item, oldest first',
+      middleware: [...readers] as const,
+      request: { params: EvidenceParams },
+      responses: { 200: jsonContent(z.object({ items: z.array(RevisionJson), total: z.number() }), 'Revisions'), ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const evidence = await findItem(c.get('em'), c.get('application').id, c.req.valid('param').evidenceId);
+      const items = await readRevisions(c.get('em'), evidence.id);
+      return c.json({ items, total: items.length }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/applications/{id}/evidence/{evidenceId}/file',
+      tags: ['Evidence'],
+      summary: "Download an item's file, sent with its detected type as an attachment",
+      middleware: [...readers] as const,
+      request: { params: EvidenceParams },
+      responses: { 200: { description: 'The file' }, 304: { description: 'Not modified' }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const evidence = await findItem(c.get('em'), c.get('application').id, c.req.valid('param').evidenceId);
+      if (evidence.kind !== 'file' || evidence.sha256 == null) throw new AppError('not_found', `Evidence item ${evidence.id} is a ${evidence.kind}, so it has no file.`);
+
+      const etag = `"${evidence.sha256}"`;
+      const headers = { etag, 'x-content-type-options': 'nosniff', 'cache-control': 'private, max-age=0, must-revalidate' };
+      if (c.req.header('if-none-match')?.split(',').some((tag) => tag.trim() === etag)) return c.body(null, 304, headers);
+
+      const bytes = await deps.contentStore.get(c.get('em'), evidence.sha256);
+      if (bytes === null) {
+        c.get('log').error({ evidenceId: evidence.id, sha256: evidence.sha256 }, 'stored content is missing for an evidence file');
+        throw new AppError('not_found', `The content of evidence item ${evidence.id} is missing from the store. Upload the file again.`);
+      }
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'content-type': evidence.mediaType ?? 'application/octet-stream', 'content-disposition': contentDisposition(evidence.fileName ?? 'file') });
+    },
   );
 
   router.openapi(
@@ -96,7 +132,7 @@ export function evidenceRoutes(deps: AppDeps) {
       method: 'patch',
       path: '/api/applications/{id}/evidence/{evidenceId}',
       tags: ['Evidence'],
-      summary: 'Change an evidence item; `elements`, when given, replaces its mappings',
+      summary: 'Change an evidence item, making a new revision; `elements`, when given, replaces its mappings',
       middleware: [...writers, limitBody] as const,
       request: { params: EvidenceParams, body: jsonBody(EvidencePatchSchema) },
       responses: { 200: jsonContent(EvidenceJson, 'The changed item'), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
@@ -105,8 +141,8 @@ export function evidenceRoutes(deps: AppDeps) {
       const application = c.get('application');
       const { evidenceId } = c.req.valid('param');
       if (!isUuid(evidenceId)) throw AppError.notFound('evidence item', evidenceId);
-      const evidence = await updateEvidence(c.get('em'), application.id, evidenceId, standardOf(deps.standards, application), c.req.valid('json'));
-      c.get('log').info({ applicationId: application.id, evidenceId }, 'evidence changed');
+      const evidence = await updateEvidence(c.get('em'), application.id, evidenceId, c.get('person').id, standardOf(deps.standards, application), c.req.valid('json'));
+      c.get('log').info({ applicationId: application.id, evidenceId, revision: evidence.revision }, 'evidence changed');
       const [json] = await withMappings(c.get('em'), [evidence]);
       return c.json(json, 200);
     },
@@ -117,7 +153,7 @@ export function evidenceRoutes(deps: AppDeps) {
       method: 'delete',
       path: '/api/applications/{id}/evidence/{evidenceId}',
       tags: ['Evidence'],
-      summary: 'Delete an evidence item (kept as deleted for the history)',
+      summary: 'Delete an evidence item (kept as deleted, with its history, until the application is withdrawn)',
       middleware: [...writers] as const,
       request: { params: EvidenceParams },
       responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409) },
@@ -126,41 +162,10 @@ export function evidenceRoutes(deps: AppDeps) {
       const application = c.get('application');
       const { evidenceId } = c.req.valid('param');
       if (!isUuid(evidenceId)) throw AppError.notFound('evidence item', evidenceId);
-      await deleteEvidence(c.get('em'), application.id, evidenceId);
+      await deleteEvidence(c.get('em'), application.id, evidenceId, c.get('person').id);
       c.get('log').info({ applicationId: application.id, evidenceId }, 'evidence deleted');
       return c.body(null, 204);
     },
-  );
-
-  router.openapi(
-    createRoute({
-      method: 'put',
-      path: '/api/applications/{id}/self-assessment/{code}',
-      tags: ['Evidence'],
-      summary: "Set the library's self-rating and statement for one element",
-      middleware: [...writers, limitBody] as const,
-      request: { params: CodeParams, body: jsonBody(z.strictObject({ rating: z.string().max(100), statement: z.string().max(100_000).optional() })) },
-      responses: { 200: jsonContent(SelfAssessmentJson, 'The stored rating'), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
-    }),
-    async (c) => {
-      const application = c.get('application');
-      const { code } = c.req.valid('param');
-      const row = await putSelfAssessment(c.get('em'), application.id, c.get('person').id, standardOf(deps.standards, application), code, c.req.valid('json'));
-      return c.json(selfAssessmentJson(row), 200);
-    },
-  );
-
-  router.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/applications/{id}/self-assessment',
-      tags: ['Evidence'],
-      summary: 'List the self-ratings and statements, by element code',
-      middleware: [requireRole(...READERS), loadApplication] as const,
-      request: { params: IdParamSchema, query: PageQuerySchema },
-      responses: { 200: jsonContent(listOf(SelfAssessmentJson), 'Self-assessments'), ...problemResponses(401, 403, 404, 422) },
-    }),
-    async (c) => c.json(await listSelfAssessments(c.get('em'), c.get('application').id, c.req.valid('query')), 200),
   );
 
   return router;

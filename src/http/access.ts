@@ -13,12 +13,12 @@ export const requireToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (match === null) {
-    throw new AppError('unauthenticated', 'This route needs an Authorization header of the form "Bearer <token>". Create a token with `npx waymark token create --email E`.');
+    throw new AppError('unauthenticated', 'This route needs an Authorization header of the form "Bearer <token>". Ask an admin for a token, or create one with `npx waymark token create --email <your email>`.');
   }
 
   const person = await authenticate(c.get('em'), match[1]);
   if (person === null) {
-    throw new AppError('unauthenticated', 'The bearer token is unknown or revoked. Ask an admin for a new token.');
+    throw new AppError('unauthenticated', 'The bearer token is unknown or revoked. Ask an admin for a new token, or create one with `npx waymark token create --email <your email>`.');
   }
 
   c.set('person', person);

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Application } from '../applications/application.entity.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/orm.ts';
+import type { ContentStore } from '../evidence/storage/content-store.ts';
 import type { Logger } from '../logger.ts';
 import type { Person } from '../people/person.entity.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
@@ -13,6 +14,7 @@ export type AppDeps = {
   db: Database;
   standards: StandardRegistry;
   logger: Logger;
+  contentStore: ContentStore;
 };
 
 /** Hono's typed context: the variables each request carries once middleware has set them. */

@@ -43,8 +43,20 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
       return `${field === where ? where : field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
     }
     const sent = valueAt(input, issue.path);
-    return `${field}: ${issue.message} (got ${describeValue(sent)})`;
+    return `${field}: ${plainMessage(issue, sent)}`;
   });
+}
+
+/** Rewords zod's generic messages for the common faults, so that a reader sees what to send instead. */
+function plainMessage(issue: z.core.$ZodIssue, sent: unknown): string {
+  if (sent === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'is missing; add it';
+  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
+    const options = (issue as { options?: unknown[] }).options;
+    return `${describeValue(sent)} is not a known value${Array.isArray(options) ? `; use one of ${options.join(', ')}` : ''}`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return 'must not be empty';
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return `expected a number, got ${describeValue(sent)}`;
+  return `${issue.message} (got ${describeValue(sent)})`;
 }
 
 /** Returns the path of the first string in `value` that contains a NUL character, which PostgreSQL text cannot hold, or null. */
@@ -97,11 +109,12 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof HTTPException) {
     const status = error.status;
     if (status === 400) {
-      return problemResponse(c, new AppError('malformed_body', `The request body is not valid JSON (${error.message}). Send a JSON object with Content-Type: application/json.`));
+      const empty = c.req.header('content-length') === '0';
+      return problemResponse(c, new AppError('malformed_body', empty ? 'The request body is empty. Send a JSON object with Content-Type: application/json.' : 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.'));
     }
     if (status === 415) {
       const sent = c.req.header('content-type') ?? 'none';
-      return problemResponse(c, new AppError('unsupported_media_type', `Content-Type "${sent}" is not accepted here. Send the body as application/json.`));
+      return problemResponse(c, new AppError('unsupported_media_type', `Content-Type "${sent}" is not accepted here. Send the body as application/json, or as multipart/form-data where the route takes files.`));
     }
     if (status === 413) {
       return problemResponse(c, new AppError('payload_too_large', 'The request body is larger than this server accepts. Send a smaller body.'));

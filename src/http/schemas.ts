@@ -14,7 +14,7 @@ export const ProblemSchema = z
 
 /** Paging for every list route: `limit` up to 500 (default 50) and `offset`. */
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT, `limit may be at most ${MAX_LIMIT}; page with offset`).default(50).openapi({ param: { name: 'limit', in: 'query' } }),
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT, `may be at most ${MAX_LIMIT}; page through longer lists with offset`).default(50).openapi({ param: { name: 'limit', in: 'query' } }),
   offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: 'offset', in: 'query' } }),
 });
 

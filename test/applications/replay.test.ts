@@ -11,7 +11,8 @@ import { restoreSnapshot } from '../../src/applications/machine-actor.ts';
 import { sendEvent } from '../../src/applications/send-event.ts';
 import { canonicalJson, statePath } from '../../src/applications/snapshot-json.ts';
 import { AppError } from '../../src/errors.ts';
-import { createEvidence, deleteEvidence, putSelfAssessment } from '../../src/evidence/evidence-writes.ts';
+import { createEvidence, deleteEvidence } from '../../src/evidence/evidence-writes.ts';
+import { putSelfAssessment } from '../../src/evidence/self-assessment-writes.ts';
 import { PersonSchema, type Person } from '../../src/people/person.entity.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -74,11 +75,11 @@ describe('history replay', () => {
         try {
           if (roll < 0.15 && evidenceId === null) {
             evidenceId = (await createEvidence(app.db.em.fork(), application.id, staff.id, standard, { kind: 'note', title: 'Pack', body: 'Text', elements: codes.map((code) => ({ code })) })).id;
-            for (const code of codes) await putSelfAssessment(app.db.em.fork(), application.id, staff.id, standard, code, { rating: 'met' });
+            for (const code of codes) await putSelfAssessment(app.db.em.fork(), application.id, staff.id, standard, { code, rating: 'met' });
             continue;
           }
           if (roll < 0.2 && evidenceId !== null) {
-            await deleteEvidence(app.db.em.fork(), application.id, evidenceId);
+            await deleteEvidence(app.db.em.fork(), application.id, evidenceId, staff.id);
             evidenceId = null;
             continue;
           }

@@ -8,6 +8,7 @@ import type { Role } from '../../src/people/person.entity.ts';
 import { issueToken } from '../../src/people/tokens.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestDatabase } from './database.ts';
+import { buildMultipart, type Part } from './multipart.ts';
 
 export const FIXTURE_STANDARDS_DIR = path.resolve(import.meta.dirname, '../fixtures/standards');
 
@@ -19,6 +20,10 @@ export type TestApp = Runtime & {
   library: (name?: string) => Promise<string>;
   person: (roles: Role[], libraryId?: string | null) => Promise<TestPerson>;
   call: (method: string, url: string, token: string | null, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; headers: Headers }>;
+  /** Sends raw bytes (a multipart body, say) and returns the response untouched. */
+  raw: (method: string, url: string, token: string | null, body?: Uint8Array, headers?: Record<string, string>) => Promise<Response>;
+  /** Uploads hand-built multipart parts and parses the JSON answer. */
+  upload: (url: string, token: string, parts: Part[], method?: string) => Promise<{ status: number; body: any; headers: Headers }>;
   dispose: () => Promise<void>;
 };
 
@@ -52,10 +57,18 @@ export async function createTestApp(settings: Record<string, string> = {}): Prom
     }
     return { status: response.status, body: parsed, headers: response.headers };
   };
+  const raw: TestApp['raw'] = async (method, url, token, body, headers = {}) =>
+    runtime.app.request(url, { method, body: body as Uint8Array<ArrayBuffer> | undefined, headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers } });
+  const upload: TestApp['upload'] = async (url, token, parts, method = 'POST') => {
+    const { body, contentType } = buildMultipart(parts);
+    const response = await raw(method, url, token, body, { 'content-type': contentType });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : JSON.parse(text), headers: response.headers };
+  };
   const dispose = async () => {
     await runtime.close();
     await database.drop();
   };
 
-  return { ...runtime, databaseUrl: database.url, library, person, call, dispose };
+  return { ...runtime, databaseUrl: database.url, library, person, call, raw, upload, dispose };
 }
