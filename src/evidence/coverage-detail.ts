@@ -5,8 +5,8 @@ import { readCoverageSets, type CoverageSets } from './coverage.ts';
 
 /**
  * Coverage of one group of the standard. `missing` lists the elements that
- * still lack evidence or a self-rating; `ratings` counts self-ratings by rating
- * id, every rating of the scale included, so that bodies compare equal.
+ * still lack evidence or a self-rating. `ratings` counts self-ratings by rating
+ * id with every rating of the scale present, so that equal coverage gives equal bodies.
  */
 export type CoverageNode = {
   code: string;

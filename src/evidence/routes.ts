@@ -16,7 +16,7 @@ import { contentDisposition } from './files/file-name.ts';
 
 const READERS = ['library_staff', 'mentor', 'quality_group'] as const;
 
-/** The JSON routes of evidence items: create, list, read, change, delete, their revisions and their files. */
+/** Builds the JSON routes of evidence items: create, list, read, change and delete, with their revisions and files. */
 export function evidenceRoutes(deps: AppDeps) {
   const router = createRouter();
   const limitBody = limitJsonBody(deps.config.jsonMaxBytes);
@@ -36,7 +36,7 @@ export function evidenceRoutes(deps: AppDeps) {
       path: '/api/applications/{id}/evidence',
       tags: ['Evidence'],
       summary: 'Add evidence: a note or link as JSON, or files as multipart/form-data',
-      description: 'With multipart/form-data, each `file` part becomes its own item, all or none, and the answer is an array of the created items.',
+      description: 'With multipart/form-data, each `file` part becomes its own item, all or none, and the response is an array of the created items.',
       middleware: [...writers, limitBody] as const,
       request: { params: IdParamSchema, body: { required: true, content: { 'application/json': { schema: NewEvidenceSchema }, 'multipart/form-data': { schema: UploadFormDoc as never } } } },
       responses: { 201: jsonContent(EvidenceJson, 'The new item (an array of items for an upload)'), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },

@@ -20,8 +20,8 @@ async function checkWriter(c: Context<AppEnv>): Promise<void> {
 }
 
 /**
- * The multipart routes: uploading files as new items, and a new file for an
- * existing item. They read the body as a stream, so they sit beside the JSON
+ * Builds the multipart routes: files uploaded as new items, and a new file for
+ * an existing item. They read the body as a stream, so they sit beside the JSON
  * routes rather than behind their body validators.
  */
 export function uploadRoutes(deps: AppDeps) {

@@ -10,7 +10,7 @@ function toRow(item: Evidence, codes: string[]): ExportItem {
     elements: codes,
     title: item.title,
     link: item.kind === 'link' ? (item.url ?? null) : null,
-    // A file has no link, so its display name stands as its reference unless it has one of its own.
+    // A file has no link, so its display name becomes its reference unless it has one of its own.
     reference: item.reference ?? (item.kind === 'file' ? (item.fileName ?? null) : null),
     owner: item.owner ?? null,
     date: item.evidenceDate ?? null,

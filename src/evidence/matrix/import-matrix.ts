@@ -33,7 +33,7 @@ function toEvidence(item: ParsedMatrix['items'][number]): NewEvidence {
 
 /**
  * Imports an evidence matrix into an application: all rows or none. With
- * `dryRun` nothing is written and `created` says how many items would be.
+ * `dryRun` nothing is written and `created` counts the items that would be.
  * Any invalid row makes the whole import a 422 carrying the same report.
  */
 export async function importMatrix(em: EntityManager, applicationId: string, authorId: string, standard: LoadedStandard, part: UploadedPart, dryRun: boolean): Promise<ImportReport> {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 
 /**
- * Where file content lives, addressed by its SHA-256. Every service instance
+ * The store of file content, addressed by its SHA-256. Every service instance
  * must see the same store. `put` runs inside the caller's transaction where the
  * store supports it, so an upload that fails leaves no content behind.
  */

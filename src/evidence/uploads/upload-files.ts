@@ -38,8 +38,8 @@ export async function checkUploadedFile(part: UploadedPart, imageMaxPixels: numb
   if (!detected.accepted) {
     throw new AppError('unsupported_media_type', `The file "${fileName}" was not accepted: ${detected.reason}`, { detectedType: detected.detected });
   }
-  // A part without a Content-Type is text/plain by the multipart standard (RFC 7578), and busboy reports it so,
-  // so text/plain cannot be told from no claim and counts as none. The detected type is what is stored and served.
+  // The multipart standard (RFC 7578) makes text/plain the type of a part without a Content-Type, and busboy
+  // reports it that way, so text/plain counts as no claim. The detected type is the one stored and served.
   const claim = part.declaredType !== null && /^text\/plain\s*(;|$)/i.test(part.declaredType) ? null : part.declaredType;
   if (claimContradicts(claim, detected)) {
     throw new AppError(
