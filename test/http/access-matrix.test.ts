@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationSchema } from '../../src/applications/application.entity.ts';
 import { revokeTokens } from '../../src/people/tokens.ts';
 import { completeEvidence, elementCodes } from '../support/lifecycle.ts';
+import { buildMultipart, type Part } from '../support/multipart.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 const CALLERS = ['staffA', 'staffB', 'mentor', 'otherMentor', 'quality', 'admin', 'noToken', 'revoked'] as const;
@@ -201,6 +202,13 @@ const ROUTES: RouteCase[] = [
   { name: 'PUT self-assessment in review', method: 'PUT', url: () => `/api/applications/${inReview}/self-assessment/1.1.1`, body: selfRating, expected: writeExpected(409) },
   { name: 'GET self-assessment in review', method: 'GET', url: () => `/api/applications/${inReview}/self-assessment`, expected: READ_IN_REVIEW },
   { name: 'GET self-assessment gathering', method: 'GET', url: () => `/api/applications/${gathering}/self-assessment`, expected: READ_GATHERING },
+  { name: 'GET evidence item in review', method: 'GET', url: () => `/api/applications/${inReview}/evidence/${inReviewEvidence}`, expected: READ_IN_REVIEW },
+  { name: 'GET evidence item history', method: 'GET', url: () => `/api/applications/${inReview}/evidence/${inReviewEvidence}/history`, expected: READ_IN_REVIEW },
+  { name: 'GET coverage in review', method: 'GET', url: () => `/api/applications/${inReview}/coverage`, expected: READ_IN_REVIEW },
+  { name: 'GET coverage gathering', method: 'GET', url: () => `/api/applications/${gathering}/coverage`, expected: READ_GATHERING },
+  { name: 'GET submissions in review', method: 'GET', url: () => `/api/applications/${inReview}/submissions`, expected: READ_IN_REVIEW },
+  { name: 'GET matrix CSV in review', method: 'GET', url: () => `/api/applications/${inReview}/evidence-matrix.csv`, expected: READ_IN_REVIEW },
+  { name: 'GET matrix XLSX gathering', method: 'GET', url: () => `/api/applications/${gathering}/evidence-matrix.xlsx`, expected: READ_GATHERING },
 ];
 
 const MATRIX = ROUTES.flatMap((route) => CALLERS.map((caller) => [route.name, caller, route.expected[caller], route] as const));
@@ -374,3 +382,40 @@ describe('event senders', () => {
     expect(listed.body.items.map((item: { id: string }) => item.id)).not.toContain(id);
   });
 });
+
+describe('multipart route access', () => {
+  const pdf = () => new TextEncoder().encode('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const matrixCsv = 'Element,Title\r\n1.1.1,Customer profile\r\n';
+  const WRITERS: [Caller, number][] = [
+    ['staffA', 0],
+    ['staffB', 404],
+    ['mentor', 403],
+    ['otherMentor', 403],
+    ['quality', 403],
+    ['admin', 403],
+    ['noToken', 401],
+    ['revoked', 401],
+  ];
+
+  it.each(WRITERS)('upload as %s', async (caller, status) => {
+    const token = tokenOf(caller);
+    const response = await app.raw('POST', `/api/applications/${gathering}/evidence`, token, ...uploadBody([{ name: 'file', fileName: 'plan.pdf', body: pdf() }]));
+    expect(response.status).toBe(status === 0 ? 201 : status);
+  });
+
+  it.each(WRITERS)('matrix import as %s', async (caller, status) => {
+    const response = await app.raw('POST', `/api/applications/${gathering}/evidence-matrix?dryRun=true`, tokenOf(caller), ...uploadBody([{ name: 'file', fileName: 'matrix.csv', body: matrixCsv }]));
+    expect(response.status).toBe(status === 0 ? 200 : status);
+  });
+
+  it.each(WRITERS)('file replacement as %s', async (caller, status) => {
+    const [item] = (await app.upload(`/api/applications/${gathering}/evidence`, people.staffA.token, [{ name: 'file', fileName: 'old.pdf', body: pdf() }])).body;
+    const response = await app.raw('PUT', `/api/applications/${gathering}/evidence/${item.id}/file`, tokenOf(caller), ...uploadBody([{ name: 'file', fileName: 'new.txt', body: 'Replacement text' }]));
+    expect(response.status).toBe(status === 0 ? 200 : status);
+  });
+});
+
+function uploadBody(parts: Part[]): [Uint8Array, Record<string, string>] {
+  const { body, contentType } = buildMultipart(parts);
+  return [body, { 'content-type': contentType }];
+}
