@@ -11,8 +11,16 @@ export const APPLICATION_MACHINE_VERSION = 1;
 /** Counts of the application's framework elements, taken by the service when review is requested. */
 export type CoverageFacts = { elements: number; withEvidence: number; rated: number };
 
+/**
+ * The mentor's verdicts in the open review round, as the service read them:
+ * elements marked needs_work with a comment, needs_work without one, and
+ * elements not yet reviewed (no verdict, or `not_reviewed`).
+ */
+export type ReviewFacts = { needsWork: string[]; needsWorkWithoutComment: string[]; notReviewed: string[] };
+
 /** The mentor being assigned, as the service found them in the database. */
-export type MentorFacts = { id: string; libraryId: string | null; conflictLibraryIds: string[] };
+// `load` and `capacity` are kept for the history only: capacity is advice, so no guard reads them.
+export type MentorFacts = { id: string; libraryId: string | null; conflictLibraryIds: string[]; load?: number; capacity?: number };
 
 export type ApplicationContext = {
   libraryId: string;
@@ -30,8 +38,8 @@ export type ApplicationEvent =
   | { type: 'review.request'; coverage: CoverageFacts }
   | { type: 'mentor.assign'; mentorId: string; reason?: string; mentor: MentorFacts }
   | { type: 'mentor.release'; reason: string }
-  | { type: 'review.requestChanges'; comment: string }
-  | { type: 'review.approve' }
+  | { type: 'review.requestChanges'; comment: string; review?: ReviewFacts }
+  | { type: 'review.approve'; review?: ReviewFacts }
   | { type: 'submit' }
   | {
       type: 'outcome.record';
@@ -63,6 +71,15 @@ export function hasText(value: string | undefined): boolean {
 
 export function isCoverageComplete(coverage: CoverageFacts): boolean {
   return coverage.elements > 0 && coverage.withEvidence === coverage.elements && coverage.rated === coverage.elements;
+}
+
+// Events recorded before review verdicts existed carry no `review` facts; they pass, so old histories still replay.
+export function hasChangesToRequest(review: ReviewFacts | undefined): boolean {
+  return review === undefined || review.needsWork.length > 0;
+}
+
+export function isReviewComplete(review: ReviewFacts | undefined): boolean {
+  return review === undefined || (review.notReviewed.length === 0 && review.needsWork.length === 0 && review.needsWorkWithoutComment.length === 0);
 }
 
 export function worksForLibrary(mentor: MentorFacts, libraryId: string): boolean {
@@ -114,6 +131,14 @@ export const applicationMachine = setup({
     hasComment: ({ event }) => {
       assertEvent(event, 'review.requestChanges');
       return hasText(event.comment);
+    },
+    hasChangesToRequest: ({ event }) => {
+      assertEvent(event, 'review.requestChanges');
+      return hasChangesToRequest(event.review);
+    },
+    reviewComplete: ({ event }) => {
+      assertEvent(event, 'review.approve');
+      return isReviewComplete(event.review);
     },
     allElementsRated: ({ event }) => {
       assertEvent(event, 'outcome.record');
@@ -181,8 +206,8 @@ export const applicationMachine = setup({
         inReview: {
           on: {
             'mentor.release': { guard: 'hasReleaseReason', target: 'awaitingMentor', actions: 'releaseMentor' },
-            'review.requestChanges': { guard: 'hasComment', target: '#application.gatheringEvidence' },
-            'review.approve': { target: '#application.readyToSubmit' },
+            'review.requestChanges': { guard: and(['hasComment', 'hasChangesToRequest']), target: '#application.gatheringEvidence' },
+            'review.approve': { guard: 'reviewComplete', target: '#application.readyToSubmit' },
           },
         },
       },

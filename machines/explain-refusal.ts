@@ -1,7 +1,9 @@
 import {
   APPLICATION_EVENT_TYPES,
   declaredConflict,
+  hasChangesToRequest,
   hasText,
+  isReviewComplete,
   worksForLibrary,
 } from './application.machine.ts';
 import type { ApplicationEvent, ApplicationSnapshot, CoverageFacts } from './application.machine.ts';
@@ -130,6 +132,23 @@ function describeFailedGuard(snapshot: ApplicationSnapshot, event: ApplicationEv
       if (!hasText(event.comment)) {
         return 'Requesting changes needs a comment that tells the library what to change.';
       }
+      if (!hasChangesToRequest(event.review)) {
+        const withoutComment = event.review?.needsWorkWithoutComment ?? [];
+        return withoutComment.length > 0
+          ? `Requesting changes needs at least one element marked needs_work with a comment; these are marked needs_work without one: ${listCodes(withoutComment)}. Add a comment to each.`
+          : 'Requesting changes needs at least one element marked needs_work with a comment. Mark the elements to change first.';
+      }
+      break;
+
+    case 'review.approve':
+      if (!isReviewComplete(event.review)) {
+        const review = event.review!;
+        const faults = [
+          review.needsWork.length + review.needsWorkWithoutComment.length > 0 ? `marked needs_work: ${listCodes([...review.needsWork, ...review.needsWorkWithoutComment])}` : null,
+          review.notReviewed.length > 0 ? `not reviewed: ${listCodes(review.notReviewed)}` : null,
+        ].filter(Boolean);
+        return `Approving needs every element reviewed and none marked needs_work; ${faults.join('; ')}. Review these elements, or request changes.`;
+      }
       break;
 
     case 'outcome.record':
@@ -138,6 +157,12 @@ function describeFailedGuard(snapshot: ApplicationSnapshot, event: ApplicationEv
 
   // Reached only if a guard was added to the machine without a message here.
   return `The application machine rejected event '${event.type}' in state ${state}.`;
+}
+
+function listCodes(codes: readonly string[]): string {
+  const sorted = [...codes].sort(compareElementCodes);
+  const more = sorted.length > MAX_LISTED_ELEMENTS ? ` (…and ${sorted.length - MAX_LISTED_ELEMENTS} more)` : '';
+  return sorted.slice(0, MAX_LISTED_ELEMENTS).join(', ') + more;
 }
 
 function describeCoverage(coverage: CoverageFacts): string {

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 
 import { Migration20261204000000Core } from './Migration20261204000000Core.ts';
 import { Migration20261204100000EvidenceFiles } from './Migration20261204100000EvidenceFiles.ts';
+import { Migration20261204200000PeerReview } from './Migration20261204200000PeerReview.ts';
 
 /**
  * Every migration in order. Listing them here, not discovering them by glob,
@@ -11,4 +12,5 @@ import { Migration20261204100000EvidenceFiles } from './Migration20261204100000E
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204000000Core', class: Migration20261204000000Core },
   { name: 'Migration20261204100000EvidenceFiles', class: Migration20261204100000EvidenceFiles },
+  { name: 'Migration20261204200000PeerReview', class: Migration20261204200000PeerReview },
 ];

@@ -16,6 +16,7 @@ import type { AppDeps, AppEnv } from './http/env.ts';
 import { handleError, problemResponse, validationHook } from './http/problem.ts';
 import { documentStreamRoutes } from './http/stream-route-docs.ts';
 import { libraryRoutes } from './libraries/routes.ts';
+import { reviewRoutes } from './review/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { standardRoutes } from './standards/routes.ts';
 
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', selfAssessmentRoutes(deps));
   app.route('/', coverageRoutes(deps));
   app.route('/', matrixRoutes(deps));
+  app.route('/', reviewRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -13,6 +13,9 @@ export type Config = {
   uploadMaxBytes: number;
   applicationMaxBytes: number;
   imageMaxPixels: number;
+  mentorDefaultCapacity: number;
+  reviewDueDays: number;
+  overdueCheckSeconds: number;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -94,6 +97,9 @@ export function loadConfig(env: Env = process.env): Config {
     uploadMaxBytes: wholeNumber('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1_073_741_824),
     applicationMaxBytes: wholeNumber('APPLICATION_MAX_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     imageMaxPixels: wholeNumber('IMAGE_MAX_PIXELS', 40_000_000, 1, Number.MAX_SAFE_INTEGER),
+    mentorDefaultCapacity: wholeNumber('MENTOR_DEFAULT_CAPACITY', 3, 0, 1000),
+    reviewDueDays: wholeNumber('REVIEW_DUE_DAYS', 14, 1, 3650),
+    overdueCheckSeconds: wholeNumber('OVERDUE_CHECK_SECONDS', 300, 1, 86_400),
   };
 
   if (faults.length > 0) throw new ConfigError(faults);

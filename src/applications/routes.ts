@@ -122,7 +122,7 @@ export function applicationRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const person = c.get('person');
-      const result = await sendEvent({ em: c.get('em').fork({ clear: true }), standards: deps.standards, log: c.get('log') }, c.get('application').id, person, c.req.valid('json'));
+      const result = await sendEvent({ em: c.get('em').fork({ clear: true }), standards: deps.standards, log: c.get('log'), config: deps.config }, c.get('application').id, person, c.req.valid('json'));
       const detail = await describeApplication(c.get('em'), deps.standards, result.application, person);
       return c.json({ ...detail, fromState: result.fromState, sequence: result.sequence }, 200);
     },

@@ -18,9 +18,12 @@ import { describeSenders, maySend } from './event-senders.ts';
 import { restoreSnapshot } from './machine-actor.ts';
 import { canonicalJson, sameJson, statePath } from './snapshot-json.ts';
 import { standardOf } from './standard-of.ts';
+import { effectiveProfile, mentorLoads } from '../review/mentor-load.ts';
+import { followReviewRounds, reviewFacts } from '../review/review-rounds.ts';
+import type { Config } from '../config.ts';
 import { purgeDeletedEvidence, recordSubmission } from './submission-record.ts';
 
-export type SendEventDeps = { em: EntityManager; standards: StandardRegistry; log: Logger };
+export type SendEventDeps = { em: EntityManager; standards: StandardRegistry; log: Logger; config: Pick<Config, 'reviewDueDays' | 'mentorDefaultCapacity'> };
 export type SendEventResult = { application: Application; fromState: string; toState: string; sequence: number };
 
 /**
@@ -41,7 +44,7 @@ export async function sendEvent(deps: SendEventDeps, applicationId: string, send
       }
 
       const standard = standardOf(deps.standards, application);
-      const event = await addFacts(em, application, standard, request);
+      const event = await addFacts(em, application, standard, request, deps.config.mentorDefaultCapacity);
       const before = restoreSnapshot(application);
       const fromState = statePath(before.value);
 
@@ -87,6 +90,7 @@ export async function sendEvent(deps: SendEventDeps, applicationId: string, send
       });
 
       // What the new state implies for stored data happens in the same transaction, so it commits with the event or not at all.
+      await followReviewRounds(em, application, event, toState, sender.id, now, deps.config.reviewDueDays);
       if (toState === 'submitted') await recordSubmission(em, application, sequence, now);
       if (toState === 'withdrawn') await purgeDeletedEvidence(em, application.id);
 
@@ -110,7 +114,7 @@ async function nextSequence(em: EntityManager, applicationId: string): Promise<n
 }
 
 /** Completes a client's event with the facts its guards read, all taken inside the same transaction. */
-async function addFacts(em: EntityManager, application: Application, standard: ReturnType<typeof standardOf>, request: EventRequest): Promise<ApplicationEvent> {
+async function addFacts(em: EntityManager, application: Application, standard: ReturnType<typeof standardOf>, request: EventRequest, defaultCapacity: number): Promise<ApplicationEvent> {
   switch (request.type) {
     case 'review.request': {
       const coverage = summariseCoverage(standard, await readCoverageSets(em, application.id));
@@ -121,7 +125,9 @@ async function addFacts(em: EntityManager, application: Application, standard: R
       const mentor = await em.findOne(PersonSchema, { id: request.mentorId });
       if (mentor === null) throw AppError.invalid(`mentorId "${request.mentorId}" names no person. Use the id of a mentor from GET /api/people?role=mentor.`);
       if (!mentor.roles.includes('mentor')) throw AppError.invalid(`mentorId "${request.mentorId}" (${mentor.name}) is not a mentor. Assign a person who has the mentor role.`);
-      const facts = { id: mentor.id, libraryId: mentor.library ?? null, conflictLibraryIds: [] };
+      const profile = await effectiveProfile(em, mentor.id, defaultCapacity);
+      const load = (await mentorLoads(em, [mentor.id])).get(mentor.id) ?? 0;
+      const facts = { id: mentor.id, libraryId: mentor.library ?? null, conflictLibraryIds: profile.conflicts, load, capacity: profile.capacity };
       return request.reason === undefined ? { type: 'mentor.assign', mentorId: mentor.id, mentor: facts } : { type: 'mentor.assign', mentorId: mentor.id, reason: request.reason, mentor: facts };
     }
 
@@ -139,6 +145,10 @@ async function addFacts(em: EntityManager, application: Application, standard: R
       }
       return { ...request, elementCodes: standard.elementCodes(), rule: standard.certificationRule };
     }
+
+    case 'review.requestChanges':
+    case 'review.approve':
+      return { ...request, review: await reviewFacts(em, application.id, standard) };
 
     default:
       return request;

@@ -8,6 +8,11 @@ import { EvidenceSchema } from '../evidence/evidence.entity.ts';
 import { SelfAssessmentSchema } from '../evidence/self-assessment.entity.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
 import { ApiTokenSchema } from '../people/api-token.entity.ts';
+import { ElementReviewSchema } from '../review/element-review.entity.ts';
+import { MentorProfileSchema } from '../review/mentor-profile.entity.ts';
+import { NotificationSchema } from '../review/notification.entity.ts';
+import { ReviewCommentSchema } from '../review/review-comment.entity.ts';
+import { ReviewRoundSchema } from '../review/review-round.entity.ts';
 import { PersonSchema } from '../people/person.entity.ts';
 
 /** Every entity, in one list, so that the ORM and the migration generator see the same schema. */
@@ -23,4 +28,9 @@ export const ENTITIES = [
   EvidenceRevisionSchema,
   ContentBlobSchema,
   SubmissionSchema,
+  MentorProfileSchema,
+  ReviewRoundSchema,
+  ElementReviewSchema,
+  ReviewCommentSchema,
+  NotificationSchema,
 ];

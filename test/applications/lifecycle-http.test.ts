@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startServer } from '../../src/server.ts';
-import { completeEvidence, elementCodes } from '../support/lifecycle.ts';
+import { completeEvidence, elementCodes, markNeedsWork, reviewAll } from '../support/lifecycle.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 describe('application lifecycle over HTTP', () => {
@@ -73,12 +73,14 @@ describe('application lifecycle over HTTP', () => {
     expect(assigned.body.state).toBe('peerReview.inReview');
     expect(assigned.body.mentorId).toBe(mentor.id);
 
+    await markNeedsWork(call, id, mentor.token, '1.3.1');
     const changes = await call('POST', `/api/applications/${id}/events`, mentor.token, { type: 'review.requestChanges', comment: 'Add the 2025 survey results to 1.3.1.' });
     expect(changes.body.state).toBe('gatheringEvidence');
 
     const again = await call('POST', `/api/applications/${id}/events`, staff.token, { type: 'review.request' });
     expect(again.body.state).toBe('peerReview.inReview');
 
+    await reviewAll(call, id, mentor.token, elementCodes(app));
     const approved = await call('POST', `/api/applications/${id}/events`, mentor.token, { type: 'review.approve' });
     expect(approved.body.state).toBe('readyToSubmit');
 
@@ -114,6 +116,7 @@ describe('application lifecycle over HTTP', () => {
     await completeEvidence(call, id, staff.token, elementCodes(app));
     await call('POST', `/api/applications/${id}/events`, staff.token, { type: 'review.request' });
     await call('POST', `/api/applications/${id}/events`, quality.token, { type: 'mentor.assign', mentorId: mentor.id });
+    await reviewAll(call, id, mentor.token, elementCodes(app));
     await call('POST', `/api/applications/${id}/events`, mentor.token, { type: 'review.approve' });
     await call('POST', `/api/applications/${id}/events`, staff.token, { type: 'submit' });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ApplicationSchema } from '../../src/applications/application.entity.ts';
-import { completeEvidence, elementCodes } from '../support/lifecycle.ts';
+import { completeEvidence, elementCodes, reviewAll } from '../support/lifecycle.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 /** Reverses the key order of every object, as PostgreSQL's jsonb may hand keys back in another order. */
@@ -54,6 +54,7 @@ describe('application persistence', () => {
     await completeEvidence(app.call, id, staff.token, elementCodes(app));
     await app.call('POST', `/api/applications/${id}/events`, staff.token, { type: 'review.request' });
     await app.call('POST', `/api/applications/${id}/events`, quality.token, { type: 'mentor.assign', mentorId: mentor.id });
+    await reviewAll(app.call, id, mentor.token, elementCodes(app));
 
     const [approve, release] = await Promise.all([
       app.call('POST', `/api/applications/${id}/events`, mentor.token, { type: 'review.approve' }),

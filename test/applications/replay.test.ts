@@ -13,6 +13,7 @@ import { canonicalJson, statePath } from '../../src/applications/snapshot-json.t
 import { AppError } from '../../src/errors.ts';
 import { createEvidence, deleteEvidence } from '../../src/evidence/evidence-writes.ts';
 import { putSelfAssessment } from '../../src/evidence/self-assessment-writes.ts';
+import { putVerdicts } from '../../src/review/verdict-writes.ts';
 import { PersonSchema, type Person } from '../../src/people/person.entity.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -61,7 +62,7 @@ describe('history replay', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     const standard = app.standards.latest('library-service-mark')!;
     const codes = standard.elementCodes();
-    const deps = { em: app.db.em, standards: app.standards, log: app.logger };
+    const deps = { em: app.db.em, standards: app.standards, log: app.logger, config: app.config };
     let accepted = 0;
     let refused = 0;
 
@@ -106,7 +107,13 @@ describe('history replay', () => {
         const allowed = allowedEventTypes(restoreSnapshot(current), { coverage: { elements: 1, withEvidence: 1, rated: 1 } }).filter((type) => type !== 'withdraw' || next() < 0.1);
         const chosen = next() < 0.75 && allowed.length > 0 ? pick(allowed) : pick(requests).type;
         const request = requests.find((candidate) => candidate.type === chosen)!;
-        const sender = ['mentor.assign', 'mentor.release', 'outcome.record'].includes(request.type) ? quality : ['review.requestChanges', 'review.approve'].includes(request.type) ? mentor : staff;
+        const assigned = mentors.find((candidate) => candidate.id === current.mentor) ?? mentor;
+        const sender = ['mentor.assign', 'mentor.release', 'outcome.record'].includes(request.type) ? quality : ['review.requestChanges', 'review.approve'].includes(request.type) ? assigned : staff;
+        // Before a decision the mentor usually gives verdicts, all ok or some needs_work, so that both guards pass and fail.
+        if ((request.type === 'review.approve' || request.type === 'review.requestChanges') && current.state === 'peerReview.inReview' && next() < 0.8) {
+          const verdicts = codes.map((code) => (next() < 0.7 ? { code, verdict: 'ok' as const } : { code, verdict: 'needs_work' as const, comment: 'Add the survey.' }));
+          await putVerdicts(app.db.em.fork(), application.id, assigned.id, standard, verdicts);
+        }
         try {
           await sendEvent({ ...deps, em: app.db.em.fork() }, application.id, sender, request);
           accepted++;

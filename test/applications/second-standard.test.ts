@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { completeEvidence, elementCodes } from '../support/lifecycle.ts';
+import { completeEvidence, elementCodes, reviewAll } from '../support/lifecycle.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 // The fixture standard has two levels (dimensions A and B with five items) and a three-point scale.
@@ -60,6 +60,7 @@ describe('application on a second standard', () => {
 
     await send(id, staff.token, { type: 'review.request' });
     await send(id, quality.token, { type: 'mentor.assign', mentorId: mentor.id });
+    await reviewAll(app.call, id, mentor.token, elementCodes(app, 'library-service-mark'));
     await send(id, mentor.token, { type: 'review.approve' });
     await send(id, staff.token, { type: 'submit' });
 
@@ -74,6 +75,7 @@ describe('application on a second standard', () => {
 
     await send(id, staff.token, { type: 'reopen' });
     await send(id, staff.token, { type: 'review.request' });
+    await reviewAll(app.call, id, mentor.token, elementCodes(app, 'library-service-mark'));
     await send(id, mentor.token, { type: 'review.approve' });
     await send(id, staff.token, { type: 'submit' });
     const onePartly = await send(id, quality.token, {

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { completeEvidence } from '../support/lifecycle.ts';
+import { completeEvidence, reviewAll } from '../support/lifecycle.ts';
 
 // Every step starts PGlite, which takes seconds, so each test gets far more than the default.
 const PGLITE_TIMEOUT = 120_000;
@@ -225,6 +225,7 @@ describe('service on the embedded database', () => {
     expect(assigned.body.state).toBe('peerReview.inReview');
     expect(assigned.body.mentorId).toBe(ids.mentor);
 
+    await reviewAll(call, applicationId, tokens.mentor, codes);
     const approved = await send(tokens.mentor, { type: 'review.approve' });
     expect(approved.status).toBe(200);
     expect(approved.body.state).toBe('readyToSubmit');

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ascii, makeDocx, makeElf, makeJpeg, makeOds, makeOdt, makePdf, makePlainZip, makePng, makePngHeaderOnly, makePptx, makeWindowsExecutable, makeXlsm, makeXlsx } from '../fixtures/files/make-files.ts';
-import { completeEvidence, elementCodes } from '../support/lifecycle.ts';
+import { completeEvidence, elementCodes, reviewAll } from '../support/lifecycle.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -273,6 +273,7 @@ describe('evidence file uploads', () => {
       await completeEvidence(app.call, id, staff.token, elementCodes(app));
       await send(id, staff.token, { type: 'review.request' });
       await send(id, quality.token, { type: 'mentor.assign', mentorId: mentor.id });
+      await reviewAll(app.call, id, mentor.token, elementCodes(app));
       await send(id, mentor.token, { type: 'review.approve' });
       await send(id, staff.token, { type: 'submit' });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { completeEvidence, elementCodes } from '../support/lifecycle.ts';
+import { completeEvidence, elementCodes, reviewAll } from '../support/lifecycle.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 type Response = { status: number; body: any; headers: Headers };
@@ -69,6 +69,7 @@ describe('HTTP errors', () => {
 
     submitted = await createAwaitingMentor();
     await send(submitted, quality.token, { type: 'mentor.assign', mentorId: mentor.id });
+    await reviewAll(app.call, submitted, mentor.token, codes);
     await send(submitted, mentor.token, { type: 'review.approve' });
     await send(submitted, staff.token, { type: 'submit' });
   });

@@ -22,3 +22,15 @@ export async function completeEvidence(call: Caller, applicationId: string, staf
 export function elementCodes(app: TestApp, standardId = 'cse'): string[] {
   return app.standards.latest(standardId)!.elementCodes();
 }
+
+/** Has the assigned mentor mark every element `ok` (or `verdict`) in the open round, through the bulk verdict route. */
+export async function reviewAll(call: Caller, applicationId: string, mentorToken: string, codes: string[], verdict = 'ok'): Promise<void> {
+  const response = await call('PUT', `/api/applications/${applicationId}/review/elements`, mentorToken, { verdicts: codes.map((code) => ({ code, verdict, comment: verdict === 'ok' ? '' : `Strengthen ${code}.` })) });
+  if (response.status !== 200) throw new Error(`reviewing failed: ${response.status} ${JSON.stringify(response.body)}`);
+}
+
+/** Has the mentor mark `code` needs_work with a comment, so that changes can be requested. */
+export async function markNeedsWork(call: Caller, applicationId: string, mentorToken: string, code: string): Promise<void> {
+  const response = await call('PUT', `/api/applications/${applicationId}/review/elements/${code}`, mentorToken, { verdict: 'needs_work', comment: `Add more evidence for ${code}.` });
+  if (response.status !== 200) throw new Error(`marking ${code} failed: ${response.status} ${JSON.stringify(response.body)}`);
+}
