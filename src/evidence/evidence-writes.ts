@@ -46,9 +46,12 @@ function checkKindFields(kind: EvidenceKind, body: string | null | undefined, ur
  * The caller has locked the application and checked that it is editable.
  */
 export async function insertEvidence(em: EntityManager, applicationId: string, authorId: string, inputs: NewEvidence[]): Promise<Evidence[]> {
-  const now = new Date();
+  const end = Date.now();
   const created: Evidence[] = [];
-  for (const input of inputs) {
+  for (const [index, input] of inputs.entries()) {
+    // Lists order evidence by creation time, then by a random id, so items created together are spaced
+    // 1 ms apart (the last at the real time) to keep the order of a matrix's rows or an upload's files.
+    const now = new Date(end - (inputs.length - 1 - index));
     const evidence = em.create(EvidenceSchema, {
       id: randomUUID(),
       application: applicationId,

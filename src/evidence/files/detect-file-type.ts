@@ -162,11 +162,47 @@ function checkOfficeFile(bytes: Uint8Array, kind: FileKind): AcceptedFile | Reje
   return accept(kind);
 }
 
-/**
- * Lists the lower-case entry names from a ZIP central directory, or returns
- * null when the directory is missing or truncated, or its size is only in ZIP64 records.
- */
+/** Lists the lower-case entry names from a ZIP central directory, or returns null when `readZipDirectory` does. */
 function listZipEntries(bytes: Uint8Array): string[] | null {
+  return readZipDirectory(bytes)?.entries.map((entry) => entry.name.toLowerCase()) ?? null;
+}
+
+/**
+ * One entry of a ZIP central directory. The sizes are those the directory declares, which a crafted file can
+ * falsify. A 32-bit field set to 0xFFFFFFFF is replaced by its value from the entry's ZIP64 extra field.
+ */
+export type ZipEntry = {
+  name: string;
+  /** Compression method: 0 is stored, 8 is deflate. */
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localHeaderOffset: number;
+};
+
+/**
+ * A ZIP central directory: its entries, where it starts and ends, the size that the end-of-central-directory
+ * record declares for it, and where that record is. In a well-formed archive the directory fills exactly the
+ * bytes between `directoryOffset` and `endRecordOffset`.
+ */
+export type ZipDirectory = {
+  entries: ZipEntry[];
+  directoryOffset: number;
+  declaredDirectorySize: number;
+  /** Offset just past the last entry read. */
+  directoryEnd: number;
+  endRecordOffset: number;
+};
+
+const MAX_UINT32 = 0xffffffff;
+const ZIP64_EXTRA_FIELD = 0x0001;
+
+/**
+ * Reads the central directory of a ZIP archive, as many entries as the end-of-central-directory record counts.
+ * Returns null when the directory is missing or truncated, when an entry's extra field runs past its end, or
+ * when the end record marks a ZIP64 or multi-disk archive, whose directory this reader cannot locate.
+ */
+export function readZipDirectory(bytes: Uint8Array): ZipDirectory | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // The end-of-central-directory record is 22 bytes plus a comment of at most 65535 bytes.
   const lowest = Math.max(0, bytes.byteLength - 22 - 0xffff);
@@ -179,19 +215,64 @@ function listZipEntries(bytes: Uint8Array): string[] | null {
   }
   if (end < 0) return null;
 
+  const disk = view.getUint16(end + 4, true);
+  const directoryDisk = view.getUint16(end + 6, true);
+  const countOnDisk = view.getUint16(end + 8, true);
   const count = view.getUint16(end + 10, true);
-  let offset = view.getUint32(end + 16, true);
-  const names: string[] = [];
+  const declaredDirectorySize = view.getUint32(end + 12, true);
+  const directoryOffset = view.getUint32(end + 16, true);
+  // 0xFFFF and 0xFFFFFFFF mean that the real value is in a ZIP64 record (ZIP readers such as JSZip then read that).
+  if (disk !== 0 || directoryDisk !== 0 || countOnDisk !== count || count === 0xffff) return null;
+  if (declaredDirectorySize === MAX_UINT32 || directoryOffset === MAX_UINT32) return null;
+
+  let offset = directoryOffset;
+  const entries: ZipEntry[] = [];
   const decoder = new TextDecoder('utf-8');
   for (let index = 0; index < count; index++) {
     if (offset + 46 > end || view.getUint32(offset, true) !== 0x02014b50) return null;
     const nameLength = view.getUint16(offset + 28, true);
-    const nextOffset = offset + 46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
+    const extraStart = offset + 46 + nameLength;
+    const extraEnd = extraStart + view.getUint16(offset + 30, true);
+    const nextOffset = extraEnd + view.getUint16(offset + 32, true);
     if (nextOffset > end) return null;
-    names.push(decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)).toLowerCase());
+
+    const entry: ZipEntry = {
+      name: decoder.decode(bytes.subarray(offset + 46, extraStart)),
+      method: view.getUint16(offset + 10, true),
+      compressedSize: view.getUint32(offset + 20, true),
+      uncompressedSize: view.getUint32(offset + 24, true),
+      localHeaderOffset: view.getUint32(offset + 42, true),
+    };
+    if (!applyZip64Extra(view, extraStart, extraEnd, entry)) return null;
+    entries.push(entry);
     offset = nextOffset;
   }
-  return names;
+  return { entries, directoryOffset, declaredDirectorySize, directoryEnd: offset, endRecordOffset: end };
+}
+
+/**
+ * Replaces each 32-bit field of `entry` set to 0xFFFFFFFF with its 64-bit value from the ZIP64 extra field
+ * (id 0x0001). That field contains only the replaced values, in the order uncompressed size, compressed size,
+ * local header offset, as PKWARE's APPNOTE.TXT defines it. When the field appears twice the last one counts,
+ * as in JSZip 3.10. Returns false when an extra field runs past the end of the entry's extra data.
+ */
+function applyZip64Extra(view: DataView, start: number, end: number, entry: ZipEntry): boolean {
+  let zip64: { start: number; end: number } | null = null;
+  for (let field = start; field + 4 <= end; ) {
+    const dataEnd = field + 4 + view.getUint16(field + 2, true);
+    if (dataEnd > end) return false;
+    if (view.getUint16(field, true) === ZIP64_EXTRA_FIELD) zip64 = { start: field + 4, end: dataEnd };
+    field = dataEnd;
+  }
+  if (zip64 === null) return true;
+
+  let value = zip64.start;
+  for (const key of ['uncompressedSize', 'compressedSize', 'localHeaderOffset'] as const) {
+    if (entry[key] !== MAX_UINT32 || value + 8 > zip64.end) continue;
+    entry[key] = Number(view.getBigUint64(value, true));
+    value += 8;
+  }
+  return true;
 }
 
 /**

@@ -5,6 +5,7 @@ import { calendarDateOf, formatDayFirst } from './matrix-dates.ts';
 import { MatrixFileError } from './matrix-types.ts';
 import { EMPTY_CELL, textCell } from './sheet-rows.ts';
 import type { SheetCell, SheetRow } from './sheet-rows.ts';
+import { checkXlsxLimits } from './xlsx-guard.ts';
 
 /** The sheets of a matrix workbook, where the first worksheet contains the evidence. */
 export type MatrixWorkbook = {
@@ -26,8 +27,8 @@ export async function readXlsxWorkbook(bytes: Uint8Array): Promise<MatrixWorkboo
     throw new MatrixFileError('The file is not an XLSX workbook. Save the evidence matrix as XLSX or CSV and upload that file.');
   }
 
-  // NOTE: exceljs inflates the whole archive in memory with no size limit, so a small crafted XLSX (a ZIP bomb)
-  // can exhaust memory. The upload size limit bounds only the compressed size.
+  // exceljs inflates every entry of the archive in memory with no size limit, so the inflated size is checked first.
+  await checkXlsxLimits(bytes);
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs hands the data to JSZip, which accepts an ArrayBuffer. The copy also detaches it from `bytes`.
