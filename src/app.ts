@@ -16,6 +16,9 @@ import type { AppDeps, AppEnv } from './http/env.ts';
 import { handleError, problemResponse, validationHook } from './http/problem.ts';
 import { documentStreamRoutes } from './http/stream-route-docs.ts';
 import { libraryRoutes } from './libraries/routes.ts';
+import { notificationRoutes } from './review/notification-routes.ts';
+import { commentRoutes } from './review/comment-routes.ts';
+import { mentorRoutes } from './review/mentor-routes.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { standardRoutes } from './standards/routes.ts';
@@ -54,6 +57,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', coverageRoutes(deps));
   app.route('/', matrixRoutes(deps));
   app.route('/', reviewRoutes(deps));
+  app.route('/', mentorRoutes(deps));
+  app.route('/', commentRoutes(deps));
+  app.route('/', notificationRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startReviewClock } from './review/review-clock.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { StandardFileError } from './standards/standard-registry.ts';
 
@@ -29,9 +30,11 @@ export async function startServer(runtime: Runtime, logger: Logger): Promise<{ s
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   logger.info({ url, database: runtime.db.embedded ? 'embedded' : 'server' }, 'Waymark started');
+  const clock = startReviewClock(runtime.db.em, runtime.config.overdueCheckSeconds, logger);
 
   const stop = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await clock.stop();
     await runtime.close();
     logger.info('Waymark stopped');
   };
