@@ -3,7 +3,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { PersonSchema } from '../people/person.entity.ts';
 
 /**
- * What a mentor offers: how many applications at once, the standards they know
+ * The offer of one mentor: how many applications at once, the standards they know
  * (by id) and the libraries they declare a conflict of interest with. A mentor
  * without a profile takes MENTOR_DEFAULT_CAPACITY, every standard, no conflicts.
  */

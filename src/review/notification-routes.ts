@@ -15,7 +15,7 @@ function notificationJson(row: Notification) {
   return { id: row.id, applicationId: row.application ?? null, kind: row.kind, message: row.message, createdAt: row.createdAt.toISOString(), readAt: row.readAt?.toISOString() ?? null };
 }
 
-/** The caller's own in-app notifications: review reminders and overdue notices. */
+/** Builds the routes of the caller's own in-app notifications: review reminders and overdue notices. */
 export function notificationRoutes(deps: AppDeps) {
   const router = createRouter();
 

@@ -55,7 +55,7 @@ async function claim(em: EntityManager, roundId: string, column: string, now: Da
  * Records `review.overdue` (a history record by the system) once per open round
  * past its due date, and sends the mentor in-app reminders 7 days and 1 day
  * before it. Each round is its own transaction, so one failure delays only that
- * round until the next check; a restart loses nothing, because the marks live
+ * round until the next check. A restart loses nothing, because the marks live
  * in the database.
  */
 export async function checkReviewDates(em: EntityManager, now: Date, log: Logger): Promise<{ overdue: number; reminders: number }> {

@@ -53,10 +53,9 @@ async function closeRound(em: EntityManager, round: ReviewRound, decision: Round
 }
 
 /**
- * Opens and closes review rounds as an event moves the application, inside the
- * event's transaction: an assignment (or a review request that returns to the
- * kept mentor) opens a round, and a decision, a release, a reassignment or a
- * withdrawal closes it.
+ * Opens and closes review rounds inside the event's transaction. An assignment,
+ * or a review request that returns to the kept mentor, opens a round. A
+ * decision, a release, a reassignment or a withdrawal closes it.
  */
 export async function followReviewRounds(
   em: EntityManager,

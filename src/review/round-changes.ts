@@ -2,7 +2,7 @@ import type { EvidenceRecord, RecordedEvidence } from '../evidence/current-recor
 
 type ItemRef = { id: string; title: string };
 
-/** What changed in one element between two records: evidence added, changed or removed, and the statement or rating. */
+/** The changes to one element between two records: evidence added, changed or removed, and the statement or rating. */
 export type ElementChange = {
   code: string;
   evidence: { added: ItemRef[]; changed: ItemRef[]; removed: ItemRef[] };

@@ -25,8 +25,8 @@ export function checkVerdicts(standard: LoadedStandard, inputs: VerdictInput[]):
 
 /**
  * Stores the assigned mentor's verdicts in the open round. Verdicts change only
- * while the application is in review and the round is open (409 otherwise);
- * the application row is locked for sharing, so a decision cannot slip between.
+ * while the application is in review and the round is open (409 otherwise).
+ * The application row is locked for sharing, so a decision cannot slip between.
  */
 export async function putVerdicts(em: EntityManager, applicationId: string, mentorId: string, standard: LoadedStandard, inputs: VerdictInput[]): Promise<ElementReview[]> {
   checkVerdicts(standard, inputs);
