@@ -3,6 +3,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261204000000Core } from './Migration20261204000000Core.ts';
 import { Migration20261204100000EvidenceFiles } from './Migration20261204100000EvidenceFiles.ts';
 import { Migration20261204200000PeerReview } from './Migration20261204200000PeerReview.ts';
+import { Migration20261204300000PortfolioAndCycle } from './Migration20261204300000PortfolioAndCycle.ts';
 
 /**
  * Every migration in order. Listing them here, not discovering them by glob,
@@ -13,4 +14,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204000000Core', class: Migration20261204000000Core },
   { name: 'Migration20261204100000EvidenceFiles', class: Migration20261204100000EvidenceFiles },
   { name: 'Migration20261204200000PeerReview', class: Migration20261204200000PeerReview },
+  { name: 'Migration20261204300000PortfolioAndCycle', class: Migration20261204300000PortfolioAndCycle },
 ];

@@ -29,6 +29,12 @@ export const ApplicationSchema = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()),
     stateChangedAt: p.datetime().onCreate(() => new Date()),
+    // The cycle: the application this one follows, when it is due, the report date that started the
+    // three-year cycle, and which annual review of the cycle it is (1 or 2).
+    previousApplicationId: p.uuid().nullable(),
+    dueOn: p.text().nullable(),
+    cycleStartedOn: p.text().nullable(),
+    reviewNumber: p.integer().nullable(),
   },
 });
 

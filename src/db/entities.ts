@@ -8,6 +8,7 @@ import { EvidenceSchema } from '../evidence/evidence.entity.ts';
 import { SelfAssessmentSchema } from '../evidence/self-assessment.entity.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
 import { ApiTokenSchema } from '../people/api-token.entity.ts';
+import { PortfolioRenderSchema } from '../portfolio/portfolio-render.entity.ts';
 import { ElementReviewSchema } from '../review/element-review.entity.ts';
 import { MentorProfileSchema } from '../review/mentor-profile.entity.ts';
 import { NotificationSchema } from '../review/notification.entity.ts';
@@ -33,4 +34,5 @@ export const ENTITIES = [
   ElementReviewSchema,
   ReviewCommentSchema,
   NotificationSchema,
+  PortfolioRenderSchema,
 ];

@@ -30,6 +30,9 @@ export const EvidenceSchema = defineEntity({
     evidenceDate: p.text().nullable(),
     evidenceType: p.text().nullable(),
     revision: p.integer().default(1),
+    // For an item copied into the next application of the cycle: the item and revision it came from.
+    sourceEvidenceId: p.uuid().nullable(),
+    sourceRevision: p.integer().nullable(),
     author: () => p.manyToOne(PersonSchema).mapToPk(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()),
