@@ -44,7 +44,7 @@ try {
   const runtime = await openRuntime(config, logger);
 
   const em = runtime.db.em.fork();
-  say((await seedExample(em, runtime.standards, logger, config)) ? 'Seeded the example: two libraries, one person per role, one application.' : 'Using the data already there (run with --reset to start clean).');
+  say((await seedExample(em, runtime.standards, logger, config, runtime.jobs)) ? 'Seeded the example: two libraries, one person per role, one application.' : 'Using the data already there (run with --reset to start clean).');
 
   const { url, stop } = await startServer(runtime, logger);
   stopOnSignals(stop, logger);

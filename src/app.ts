@@ -21,6 +21,7 @@ import { commentRoutes } from './review/comment-routes.ts';
 import { mentorRoutes } from './review/mentor-routes.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { portfolioFileRoutes, portfolioRoutes } from './portfolio/routes.ts';
 import { standardRoutes } from './standards/routes.ts';
 
 /** Builds the Hono app from its dependencies; nothing here listens or reads the environment. */
@@ -60,6 +61,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', mentorRoutes(deps));
   app.route('/', commentRoutes(deps));
   app.route('/', notificationRoutes(deps));
+  app.route('/', portfolioRoutes(deps));
+  app.route('/', portfolioFileRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

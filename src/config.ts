@@ -16,6 +16,10 @@ export type Config = {
   mentorDefaultCapacity: number;
   reviewDueDays: number;
   overdueCheckSeconds: number;
+  renderInService: boolean;
+  renderTimeoutSeconds: number;
+  renderExpireSeconds: number;
+  chromiumPath: string | null;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -70,6 +74,15 @@ export function loadConfig(env: Env = process.env): Config {
     return Number(raw);
   };
 
+  const yesNo = (name: string, fallback: boolean) => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined || raw === null) return fallback;
+    if (['true', 'yes', '1'].includes(raw)) return true;
+    if (['false', 'no', '0'].includes(raw)) return false;
+    faults.push(`${name}="${raw}" is invalid: expected true or false. Fix or unset ${name} (default ${fallback}).`);
+    return fallback;
+  };
+
   const databaseUrl = text('DATABASE_URL');
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     faults.push(`DATABASE_URL="${withoutCredentials(databaseUrl)}" is invalid: expected a postgres:// or postgresql:// URL, such as postgres://user@127.0.0.1:5432/waymark. Unset it to use the embedded database.`);
@@ -100,6 +113,10 @@ export function loadConfig(env: Env = process.env): Config {
     mentorDefaultCapacity: wholeNumber('MENTOR_DEFAULT_CAPACITY', 3, 0, 1000),
     reviewDueDays: wholeNumber('REVIEW_DUE_DAYS', 14, 1, 3650),
     overdueCheckSeconds: wholeNumber('OVERDUE_CHECK_SECONDS', 300, 1, 86_400),
+    renderInService: yesNo('RENDER_IN_SERVICE', true),
+    renderTimeoutSeconds: wholeNumber('RENDER_TIMEOUT_SECONDS', 120, 5, 3600),
+    renderExpireSeconds: wholeNumber('RENDER_EXPIRE_SECONDS', 300, 1, 86_400),
+    chromiumPath: text('PUPPETEER_EXECUTABLE_PATH'),
   };
 
   if (faults.length > 0) throw new ConfigError(faults);

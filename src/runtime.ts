@@ -4,6 +4,7 @@ import { applyMigrations } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/orm.ts';
 import { PostgresContentStore } from './evidence/storage/postgres-content-store.ts';
 import type { AppDeps } from './http/env.ts';
+import { JobQueue } from './jobs/job-queue.ts';
 import type { Logger } from './logger.ts';
 import { StandardRegistry } from './standards/standard-registry.ts';
 
@@ -26,6 +27,21 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     throw error;
   }
 
-  const deps: AppDeps = { config, db, standards, logger, contentStore: new PostgresContentStore() };
-  return { ...deps, app: createApp(deps), close: () => db.close() };
+  let jobs: JobQueue;
+  try {
+    jobs = await JobQueue.start(db, config, logger);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const deps: AppDeps = { config, db, standards, logger, contentStore: new PostgresContentStore(), jobs };
+  const close = async () => {
+    try {
+      await jobs.stop();
+    } finally {
+      await db.close();
+    }
+  };
+  return { ...deps, app: createApp(deps), close };
 }

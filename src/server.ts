@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startRenderWorker } from './portfolio/render-worker.ts';
 import { startReviewClock } from './review/review-clock.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { StandardFileError } from './standards/standard-registry.ts';
@@ -31,10 +32,13 @@ export async function startServer(runtime: Runtime, logger: Logger): Promise<{ s
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   logger.info({ url, database: runtime.db.embedded ? 'embedded' : 'server' }, 'Waymark started');
   const clock = startReviewClock(runtime.db.em, runtime.config.overdueCheckSeconds, logger);
+  // Renders run in the service unless RENDER_IN_SERVICE=false leaves them to `npm run worker` processes.
+  const worker = runtime.config.renderInService ? await startRenderWorker({ ...runtime, em: runtime.db.em, log: logger }) : null;
 
   const stop = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await clock.stop();
+    await worker?.stop();
     await runtime.close();
     logger.info('Waymark stopped');
   };

@@ -23,6 +23,10 @@ export type ApplicationSummary = {
   createdAt: string;
   updatedAt: string;
   stateChangedAt: string;
+  previousApplicationId: string | null;
+  dueOn: string | null;
+  cycleStartedOn: string | null;
+  reviewNumber: number | null;
 };
 
 export type ApplicationDetail = ApplicationSummary & { allowedEvents: string[]; coverage: Coverage };
@@ -40,6 +44,10 @@ export function summariseApplication(application: Application, libraryName: stri
     createdAt: application.createdAt.toISOString(),
     updatedAt: application.updatedAt.toISOString(),
     stateChangedAt: application.stateChangedAt.toISOString(),
+    previousApplicationId: application.previousApplicationId ?? null,
+    dueOn: application.dueOn ?? null,
+    cycleStartedOn: application.cycleStartedOn ?? null,
+    reviewNumber: application.reviewNumber ?? null,
   };
 }
 

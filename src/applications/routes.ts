@@ -26,6 +26,10 @@ const ApplicationSummaryJson = z
     createdAt: z.string(),
     updatedAt: z.string(),
     stateChangedAt: z.string(),
+    previousApplicationId: z.uuid().nullable(),
+    dueOn: z.string().nullable(),
+    cycleStartedOn: z.string().nullable(),
+    reviewNumber: z.number().int().nullable(),
   })
   .openapi('ApplicationSummary');
 const ApplicationJson = ApplicationSummaryJson.extend({
@@ -122,7 +126,7 @@ export function applicationRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const person = c.get('person');
-      const result = await sendEvent({ em: c.get('em').fork({ clear: true }), standards: deps.standards, log: c.get('log'), config: deps.config }, c.get('application').id, person, c.req.valid('json'));
+      const result = await sendEvent({ em: c.get('em').fork({ clear: true }), standards: deps.standards, log: c.get('log'), config: deps.config, jobs: deps.jobs }, c.get('application').id, person, c.req.valid('json'));
       const detail = await describeApplication(c.get('em'), deps.standards, result.application, person);
       return c.json({ ...detail, fromState: result.fromState, sequence: result.sequence }, 200);
     },

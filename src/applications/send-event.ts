@@ -17,13 +17,16 @@ import type { EventRequest } from './event-schemas.ts';
 import { describeSenders, maySend } from './event-senders.ts';
 import { restoreSnapshot } from './machine-actor.ts';
 import { canonicalJson, sameJson, statePath } from './snapshot-json.ts';
+import { startNextCycle } from './next-cycle.ts';
 import { standardOf } from './standard-of.ts';
 import { effectiveProfile, mentorLoads } from '../review/mentor-load.ts';
 import { followReviewRounds, reviewFacts } from '../review/review-rounds.ts';
 import type { Config } from '../config.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { queueRender } from '../portfolio/render-portfolio.ts';
 import { purgeDeletedEvidence, recordSubmission } from './submission-record.ts';
 
-export type SendEventDeps = { em: EntityManager; standards: StandardRegistry; log: Logger; config: Pick<Config, 'reviewDueDays' | 'mentorDefaultCapacity'> };
+export type SendEventDeps = { em: EntityManager; standards: StandardRegistry; log: Logger; config: Pick<Config, 'reviewDueDays' | 'mentorDefaultCapacity'>; jobs: JobQueue };
 export type SendEventResult = { application: Application; fromState: string; toState: string; sequence: number };
 
 /**
@@ -91,8 +94,12 @@ export async function sendEvent(deps: SendEventDeps, applicationId: string, send
 
       // What the new state implies for stored data happens in the same transaction, so it commits with the event or not at all.
       await followReviewRounds(em, application, event, toState, sender.id, now, deps.config.reviewDueDays);
-      if (toState === 'submitted') await recordSubmission(em, application, sequence, now);
+      if (toState === 'submitted') {
+        const submission = await recordSubmission(em, application, sequence, now);
+        await queueRender(em, deps.jobs, { applicationId: application.id, kind: 'submitted', submissionId: submission.id, includeAppendices: true, requestedBy: sender.id });
+      }
       if (toState === 'withdrawn') await purgeDeletedEvidence(em, application.id);
+      if (toState === 'accredited' && event.type === 'outcome.record') await startNextCycle(em, application, event, sender.id, now);
 
       deps.log.info({ applicationId: application.id, event: event.type, fromState, toState, sequence }, 'application event recorded');
       return { application, fromState, toState, sequence };

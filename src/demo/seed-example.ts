@@ -7,6 +7,7 @@ import { putSelfAssessment } from '../evidence/self-assessment-writes.ts';
 import { addLibrary } from '../libraries/libraries.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
 import type { Config } from '../config.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logger.ts';
 import { addPerson } from '../people/people.ts';
 import { PersonSchema } from '../people/person.entity.ts';
@@ -25,7 +26,7 @@ export const EXAMPLE_PEOPLE = [
  * application in evidence gathering with a few items, ratings and statements.
  * A database that already has libraries is left as it is.
  */
-export async function seedExample(em: EntityManager, standards: StandardRegistry, logger: Logger, config: Config): Promise<boolean> {
+export async function seedExample(em: EntityManager, standards: StandardRegistry, logger: Logger, config: Config, jobs: JobQueue): Promise<boolean> {
   if ((await em.count(LibrarySchema, {})) > 0) return false;
 
   const libraries = new Map<string, string>();
@@ -39,7 +40,7 @@ export async function seedExample(em: EntityManager, standards: StandardRegistry
   const lead = await em.findOneOrFail(PersonSchema, { email: EXAMPLE_PEOPLE[0].email });
   const standard = standards.latest('cse')!;
   const application = await createApplication(em, standards, lead, { libraryId: lead.library!, standardId: 'cse', cycle: 'initial' });
-  await sendEvent({ em: em.fork(), standards, log: logger, config }, application.id, lead, { type: 'start' });
+  await sendEvent({ em: em.fork(), standards, log: logger, config, jobs }, application.id, lead, { type: 'start' });
 
   await createEvidence(em.fork(), application.id, lead.id, standard, {
     kind: 'link',

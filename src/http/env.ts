@@ -4,6 +4,7 @@ import type { Application } from '../applications/application.entity.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/orm.ts';
 import type { ContentStore } from '../evidence/storage/content-store.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logger.ts';
 import type { Person } from '../people/person.entity.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
@@ -15,6 +16,7 @@ export type AppDeps = {
   standards: StandardRegistry;
   logger: Logger;
   contentStore: ContentStore;
+  jobs: JobQueue;
 };
 
 /** Hono's typed context: the variables each request carries once middleware has set them. */

@@ -62,7 +62,7 @@ describe('history replay', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     const standard = app.standards.latest('library-service-mark')!;
     const codes = standard.elementCodes();
-    const deps = { em: app.db.em, standards: app.standards, log: app.logger, config: app.config };
+    const deps = { em: app.db.em, standards: app.standards, log: app.logger, config: app.config, jobs: app.jobs };
     let accepted = 0;
     let refused = 0;
 

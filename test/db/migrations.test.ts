@@ -55,7 +55,7 @@ describe('migrations on a PostgreSQL server', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ fromTemplate: false });
   });
 
   afterAll(async () => {
@@ -108,7 +108,7 @@ describe('migrate CLI on a new database', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ fromTemplate: false });
   });
 
   afterAll(async () => {
