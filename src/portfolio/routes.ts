@@ -93,6 +93,30 @@ export function portfolioRoutes(deps: AppDeps) {
     },
   );
 
+  router.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/applications/{id}/portfolio/{renderId}',
+      tags: ['Portfolio'],
+      summary: 'Prune a draft render; a submitted render is kept for good',
+      middleware: [requireRole('library_staff', 'quality_group'), loadApplication] as const,
+      request: { params: IdParamSchema.extend({ renderId: z.string().openapi({ param: { name: 'renderId', in: 'path' } }) }) },
+      responses: { 204: { description: 'Pruned' }, ...problemResponses(401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { renderId } = c.req.valid('param');
+      const em = c.get('em');
+      const render = isUuid(renderId) ? await em.findOne(PortfolioRenderSchema, { id: renderId, application: c.get('application').id }) : null;
+      if (render === null) throw AppError.notFound('portfolio render', renderId);
+      if (render.kind === 'submitted') throw new AppError('conflict', `Portfolio render ${renderId} is the submitted portfolio, which is kept unchanged for good. Only drafts can be pruned.`);
+      if (render.status === 'queued' || render.status === 'rendering') throw new AppError('conflict', `Portfolio render ${renderId} is ${render.status}. Prune it once it is ready or failed.`);
+      // The PDF bytes stay in the content store: another render may have the same hash.
+      await em.nativeDelete(PortfolioRenderSchema, { id: render.id });
+      c.get('log').info({ applicationId: render.application, renderId }, 'draft portfolio render pruned');
+      return c.body(null, 204);
+    },
+  );
+
   return router;
 }
 

@@ -234,6 +234,15 @@ describe('service on the embedded database', () => {
     expect(submitted.status).toBe(200);
     expect(submitted.body.state).toBe('submitted');
 
+    // pg-boss runs in the service's process on the embedded database, and the service renders the submission.
+    const deadline = Date.now() + 90_000;
+    let renders = await call('GET', `/api/applications/${applicationId}/portfolio`, tokens.staff);
+    while (renders.body.items[0]?.status !== 'ready' && renders.body.items[0]?.status !== 'failed' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      renders = await call('GET', `/api/applications/${applicationId}/portfolio`, tokens.staff);
+    }
+    expect(renders.body.items[0]).toMatchObject({ kind: 'submitted', status: 'ready' });
+
     const ratings = Object.fromEntries(codes.map((code) => [code, 'compliance']));
     const outcome = await send(tokens.quality, { type: 'outcome.record', ratings, reportDate: '2026-11-20', certificationBody: 'Example Certification Ltd' });
     expect(outcome.status).toBe(200);

@@ -108,6 +108,18 @@ describe('portfolio render jobs', () => {
     expect(done.status).toBe('ready');
   });
 
+  it('prunes drafts but keeps the submission', async () => {
+    const id = (await app.call('GET', '/api/applications?state=submitted', quality.token)).body.items[0].id;
+    const [draft] = (await renders(id)).filter((item) => item.kind === 'draft' && item.status === 'ready');
+    const [submitted] = (await renders(id)).filter((item) => item.kind === 'submitted');
+
+    expect((await app.call('DELETE', `/api/applications/${id}/portfolio/${draft.id}`, staff.token)).status).toBe(204);
+    const kept = await app.call('DELETE', `/api/applications/${id}/portfolio/${submitted.id}`, staff.token);
+    expect(kept.status).toBe(409);
+    expect(kept.body.detail).toContain('submitted portfolio');
+    expect((await renders(id)).map((item) => item.id)).toEqual([submitted.id]);
+  });
+
   it('serves the HTML preview without scripts', async () => {
     const id = (await app.call('POST', '/api/applications', staff.token, { libraryId: staff.libraryId, standardId: 'cse', cycle: 'initial' })).body.id;
     const preview = await app.raw('GET', `/api/applications/${id}/portfolio/preview`, staff.token);
