@@ -33,14 +33,38 @@ export async function createApplication(em: EntityManager, standards: StandardRe
     throw AppError.invalid(`standardId "${input.standardId}" is not a loaded standard. Use one of: ${known}.`);
   }
 
-  const { snapshot, machineVersion } = initialSnapshot(library.id);
-  const now = new Date();
+  const application = insertDraftApplication(em, { libraryId: library.id, standardId: standard.id, standardVersion: standard.version, cycle: input.cycle }, creator.id, new Date());
+  await em.flush();
+  return application;
+}
+
+/** The fields of a new draft; the cycle fields are set for an application that follows an accredited one. */
+export type DraftFields = {
+  libraryId: string;
+  standardId: string;
+  standardVersion: string;
+  cycle: Cycle;
+  previousApplicationId?: string;
+  dueOn?: string | null;
+  cycleStartedOn?: string | null;
+  reviewNumber?: number | null;
+};
+
+/** Creates an application in `draft` with the `application.created` record that opens its history; the caller flushes. */
+export function insertDraftApplication(em: EntityManager, fields: DraftFields, actorId: string, now: Date): Application {
+  const { snapshot, machineVersion } = initialSnapshot(fields.libraryId);
+  const cycleFields = {
+    previousApplicationId: fields.previousApplicationId ?? null,
+    dueOn: fields.dueOn ?? null,
+    cycleStartedOn: fields.cycleStartedOn ?? null,
+    reviewNumber: fields.reviewNumber ?? null,
+  };
   const application = em.create(ApplicationSchema, {
     id: randomUUID(),
-    library: library.id,
-    standardId: standard.id,
-    standardVersion: standard.version,
-    cycle: input.cycle,
+    library: fields.libraryId,
+    standardId: fields.standardId,
+    standardVersion: fields.standardVersion,
+    cycle: fields.cycle,
     state: 'draft',
     snapshot,
     machineVersion,
@@ -48,19 +72,21 @@ export async function createApplication(em: EntityManager, standards: StandardRe
     createdAt: now,
     updatedAt: now,
     stateChangedAt: now,
+    ...cycleFields,
   });
+
+  const base = { libraryId: fields.libraryId, standardId: fields.standardId, standardVersion: fields.standardVersion, cycle: fields.cycle };
   em.create(ApplicationEventSchema, {
     id: randomUUID(),
     application: application.id,
     sequence: 1,
     type: 'application.created',
     kind: 'record',
-    payload: { libraryId: library.id, standardId: standard.id, standardVersion: standard.version, cycle: input.cycle },
-    actor: creator.id,
+    payload: fields.previousApplicationId === undefined ? base : { ...base, ...cycleFields },
+    actor: actorId,
     fromState: null,
     toState: 'draft',
     createdAt: now,
   });
-  await em.flush();
   return application;
 }

@@ -6,9 +6,8 @@ import { EvidenceRevisionSchema } from '../evidence/evidence-revision.entity.ts'
 import { insertEvidence, type NewEvidence } from '../evidence/evidence-writes.ts';
 import { EvidenceSchema } from '../evidence/evidence.entity.ts';
 import { SelfAssessmentSchema } from '../evidence/self-assessment.entity.ts';
-import { ApplicationEventSchema } from './application-event.entity.ts';
 import { ApplicationSchema, type Application, type Cycle } from './application.entity.ts';
-import { initialSnapshot } from './machine-actor.ts';
+import { insertDraftApplication } from './create-application.ts';
 
 /** The next application of a three-year cycle: its kind, which annual review it is, and its due date counted from the cycle's start. */
 export type CycleStep = { cycle: Cycle; reviewNumber: number | null; cycleStartedOn: string; dueOn: string };
@@ -30,48 +29,23 @@ export async function startNextCycle(em: EntityManager, application: Application
   if (existing !== null) return existing;
 
   const step = nextCycleStep(application, outcome.reportDate);
-  const { snapshot, machineVersion } = initialSnapshot(application.library);
-  const next = em.create(ApplicationSchema, {
-    id: randomUUID(),
-    library: application.library,
-    standardId: application.standardId,
-    // Keeps this version rather than the newest, because the copied mappings and self-assessments use its
-    // element codes and a newer version may rename or drop elements. Nothing maps codes between versions yet.
-    standardVersion: application.standardVersion,
-    cycle: step.cycle,
-    state: 'draft',
-    snapshot,
-    machineVersion,
-    mentor: null,
-    createdAt: now,
-    updatedAt: now,
-    stateChangedAt: now,
-    previousApplicationId: application.id,
-    dueOn: step.dueOn,
-    cycleStartedOn: step.cycleStartedOn,
-    reviewNumber: step.reviewNumber,
-  });
-  em.create(ApplicationEventSchema, {
-    id: randomUUID(),
-    application: next.id,
-    sequence: 1,
-    type: 'application.created',
-    kind: 'record',
-    payload: {
-      libraryId: next.library,
-      standardId: next.standardId,
-      standardVersion: next.standardVersion,
+  // Keeps this version rather than the newest, because the copied mappings and self-assessments use its
+  // element codes and a newer version may rename or drop elements. Nothing maps codes between versions yet.
+  const next = insertDraftApplication(
+    em,
+    {
+      libraryId: application.library,
+      standardId: application.standardId,
+      standardVersion: application.standardVersion,
       cycle: step.cycle,
       previousApplicationId: application.id,
       dueOn: step.dueOn,
       cycleStartedOn: step.cycleStartedOn,
       reviewNumber: step.reviewNumber,
     },
-    actor: actorId,
-    fromState: null,
-    toState: 'draft',
-    createdAt: now,
-  });
+    actorId,
+    now,
+  );
 
   await copyEvidence(em, application.id, next.id, actorId);
   await copySelfAssessments(em, application.id, next.id, actorId, now);

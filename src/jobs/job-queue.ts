@@ -31,8 +31,8 @@ export class JobQueue {
   }
 
   static async start(db: Database, config: Pick<Config, 'databaseUrl' | 'renderExpireSeconds'>, log: Logger): Promise<JobQueue> {
-    // pg-boss notices an expired (lost) job when it supervises, by default once a minute; checking at half
-    // the render expiry means a killed worker's render is retried soon after it expires.
+    // pg-boss notices an expired (lost) job when it supervises, by default once a minute. Supervising at half
+    // the render expiry retries a killed worker's render soon after it expires.
     const intervalSeconds = Math.max(1, Math.min(60, Math.ceil(config.renderExpireSeconds / 2)));
     const shared = { schedule: false, superviseIntervalSeconds: intervalSeconds, monitorIntervalSeconds: intervalSeconds };
     const boss =

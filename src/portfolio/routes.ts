@@ -120,7 +120,7 @@ export function portfolioRoutes(deps: AppDeps) {
   return router;
 }
 
-/** The routes that send documents rather than JSON: a render's PDF and the HTML preview. */
+/** Builds the routes that send documents rather than JSON: a render's PDF and the HTML preview. */
 export function portfolioFileRoutes(deps: AppDeps) {
   const router = new Hono<AppEnv>();
   const readers = [requireRole(...READERS), loadApplication] as const;

@@ -2,18 +2,10 @@ import ExcelJS from 'exceljs';
 import type { Worksheet } from 'exceljs';
 
 import { guardFormula } from './formula-guard.ts';
+import type { MatrixItem } from './matrix-types.ts';
 
-/** One evidence item to export, with `date` as ISO `YYYY-MM-DD`. */
-export type ExportItem = {
-  elements: string[];
-  title: string;
-  link: string | null;
-  reference: string | null;
-  owner: string | null;
-  date: string | null;
-  notes: string | null;
-  evidenceType: string | null;
-};
+/** One evidence item to export: a matrix row without its row number, with `date` as ISO `YYYY-MM-DD`. */
+export type ExportItem = Omit<MatrixItem, 'row'>;
 
 /** One self-assessment to export, with `rating` as a rating id. */
 export type ExportAssessment = { code: string; rating: string; statement: string };
