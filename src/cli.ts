@@ -8,6 +8,14 @@ import { addLibrary } from './libraries/libraries.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { addPerson, findPersonByEmail } from './people/people.ts';
 import { issueToken, revokeTokens } from './people/tokens.ts';
+import { setPassword } from './pages/passwords.ts';
+
+/** Reads the password from standard input, up to the first line break, so that it never appears in the process list. */
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
 
 const USAGE = `Usage: waymark <command> [options]
 
@@ -16,12 +24,13 @@ Commands:
   library add --name N                      add a member library; prints its id
   user add --email E --name N --role R [--role R...] [--library ID]
                                             add a person (roles: library_staff, mentor, quality_group, admin)
+  user password --email E                   set a person's sign-in password, read from standard input
   token create --email E                    issue a bearer token; prints it (only a hash is stored)
   token revoke --email E                    revoke every token of a person
 
 Settings come from the environment (DATABASE_URL, DATA_DIR, LOG_LEVEL). Logs go to standard error.`;
 
-const COMMANDS = ['migrate', 'library add', 'user add', 'token create', 'token revoke'];
+const COMMANDS = ['migrate', 'library add', 'user add', 'user password', 'token create', 'token revoke'];
 
 type Options = { name?: string; email?: string; role?: string[]; library?: string; help?: boolean };
 
@@ -51,6 +60,12 @@ async function run(command: string, db: Database, options: Options, logger: Logg
     case 'user add': {
       const person = await addPerson(em, { email: required(options, 'email'), name: required(options, 'name'), roles: options.role ?? [], libraryId: options.library ?? null });
       process.stdout.write(`${person.id}\n`);
+      return;
+    }
+    case 'user password': {
+      const password = await readStandardInput();
+      const person = await setPassword(em, required(options, 'email'), password);
+      process.stdout.write(`Password set for ${person.email}.\n`);
       return;
     }
     case 'token create': {

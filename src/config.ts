@@ -20,6 +20,7 @@ export type Config = {
   renderTimeoutSeconds: number;
   renderExpireSeconds: number;
   chromiumPath: string | null;
+  cookieSecure: boolean;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -117,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     renderTimeoutSeconds: wholeNumber('RENDER_TIMEOUT_SECONDS', 120, 5, 3600),
     renderExpireSeconds: wholeNumber('RENDER_EXPIRE_SECONDS', 300, 1, 86_400),
     chromiumPath: text('PUPPETEER_EXECUTABLE_PATH'),
+    cookieSecure: yesNo('COOKIE_SECURE', true),
   };
 
   if (faults.length > 0) throw new ConfigError(faults);

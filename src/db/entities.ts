@@ -7,6 +7,8 @@ import { EvidenceElementSchema } from '../evidence/evidence-element.entity.ts';
 import { EvidenceSchema } from '../evidence/evidence.entity.ts';
 import { SelfAssessmentSchema } from '../evidence/self-assessment.entity.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
+import { SignInFailureSchema } from '../pages/sign-in-failure.entity.ts';
+import { WebSessionSchema } from '../pages/web-session.entity.ts';
 import { ApiTokenSchema } from '../people/api-token.entity.ts';
 import { PortfolioRenderSchema } from '../portfolio/portfolio-render.entity.ts';
 import { ElementReviewSchema } from '../review/element-review.entity.ts';
@@ -35,4 +37,6 @@ export const ENTITIES = [
   ReviewCommentSchema,
   NotificationSchema,
   PortfolioRenderSchema,
+  WebSessionSchema,
+  SignInFailureSchema,
 ];

@@ -6,6 +6,7 @@ import type { Database } from '../db/orm.ts';
 import type { ContentStore } from '../evidence/storage/content-store.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logger.ts';
+import type { WebSession } from '../pages/web-session.entity.ts';
 import type { Person } from '../people/person.entity.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
 
@@ -27,5 +28,6 @@ export type AppEnv = {
     em: EntityManager;
     person: Person;
     application: Application;
+    pageSession: WebSession;
   };
 };

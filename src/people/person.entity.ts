@@ -15,6 +15,8 @@ export const PersonSchema = defineEntity({
     name: p.text(),
     roles: p.array<Role>(),
     library: () => p.manyToOne(LibrarySchema).mapToPk().nullable(),
+    // An argon2id hash; null until a password is set with `waymark user password`.
+    passwordHash: p.text().nullable().hidden(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

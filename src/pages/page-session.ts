@@ -1,0 +1,42 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+
+import { AppError } from '../errors.ts';
+import type { AppEnv } from '../http/env.ts';
+import type { Role } from '../people/person.entity.ts';
+import { readSession, SESSION_COOKIE } from './sessions.ts';
+
+/** Sends the visitor to sign in, coming back here afterwards. */
+export function redirectToSignIn(c: Context<AppEnv>): Response {
+  const next = new URL(c.req.url).pathname + new URL(c.req.url).search;
+  return c.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+}
+
+/** Requires a signed-in person on a page route, and one of `roles` when given (403 otherwise). */
+export function requireSignIn(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const found = await readSession(c.get('em'), getCookie(c, SESSION_COOKIE), new Date());
+    if (found === null) return redirectToSignIn(c);
+    c.set('person', found.person);
+    c.set('pageSession', found.session);
+    c.set('log', c.get('log').child({ personId: found.person.id }));
+    if (roles.length > 0 && !roles.some((role) => found.person.roles.includes(role))) {
+      throw AppError.forbidden(`This page is for ${roles.join(' or ')}; your roles are ${found.person.roles.join(', ')}.`);
+    }
+    await next();
+  };
+}
+
+/** The common page context of a signed-in request. */
+export function pageBase(c: Context<AppEnv>, title: string) {
+  const person = c.get('person');
+  return { title, person: { name: person.name, roles: person.roles }, csrf: c.get('pageSession').csrfToken };
+}
+
+/** Sends the path home for each role: staff to their applications, mentors to assignments, the quality group to the dashboard. */
+export function homePath(roles: readonly string[]): string {
+  if (roles.includes('library_staff')) return '/applications';
+  if (roles.includes('mentor')) return '/assignments';
+  if (roles.includes('quality_group')) return '/dashboard';
+  return '/account';
+}
