@@ -20,6 +20,7 @@ import { notificationRoutes } from './review/notification-routes.ts';
 import { commentRoutes } from './review/comment-routes.ts';
 import { mentorRoutes } from './review/mentor-routes.ts';
 import { reviewRoutes } from './review/routes.ts';
+import { PAGE_AREAS } from './pages/areas.ts';
 import { pageRoutes } from './pages/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { portfolioFileRoutes, portfolioRoutes } from './portfolio/routes.ts';
@@ -77,7 +78,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   documentStreamRoutes(app);
   app.route('/', docsRoutes());
-  app.route('/', pageRoutes(deps));
+  app.route('/', pageRoutes(deps, PAGE_AREAS));
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route ${c.req.method} ${c.req.path}. See /docs for the routes this service offers.`)));
   app.onError(handleError);

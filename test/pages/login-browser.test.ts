@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'puppeteer-core';
+
+import { setPassword } from '../../src/pages/passwords.ts';
+import { startServer } from '../../src/server.ts';
+import { launchBrowser, saveScreenshot, seriousViolations, signedInPage } from '../support/browser.ts';
+import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
+
+describe('sign-in in a browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let stop: () => Promise<void>;
+  let staff: TestPerson;
+
+  beforeAll(async () => {
+    app = await createTestApp({ PORT: '0', COOKIE_SECURE: 'false', RENDER_IN_SERVICE: 'false' });
+    const server = await startServer(app, app.logger);
+    baseUrl = server.url;
+    stop = () => new Promise<void>((resolve) => server.server.close(() => resolve()));
+    staff = await app.person(['library_staff'], await app.library('Northgate University Library'));
+    await setPassword(app.db.em.fork(), staff.email, 'correct horse battery staple');
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stop();
+    await app.dispose();
+  });
+
+  it('has no serious accessibility faults', async () => {
+    const page = await (await browser.createBrowserContext()).newPage();
+    await page.goto(`${baseUrl}/login`);
+    await saveScreenshot(page, 'login');
+
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('signs in with the keyboard', async () => {
+    const page = await (await browser.createBrowserContext()).newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(`${baseUrl}/login`);
+    // Tab past the skip link and the header to the email field, as a keyboard user would.
+    for (let presses = 0; presses < 10; presses++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)) === 'email') break;
+    }
+    await page.keyboard.type(staff.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('correct horse battery staple');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+
+    expect(new URL(page.url()).pathname).toBe('/applications');
+    expect(requests.every((url) => url.startsWith(baseUrl))).toBe(true);
+  });
+
+  it('signs in through the helper', async () => {
+    const page = await signedInPage(browser, baseUrl, staff.email, 'correct horse battery staple');
+
+    expect(new URL(page.url()).pathname).toBe('/applications');
+  });
+});
