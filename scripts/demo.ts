@@ -1,5 +1,6 @@
 // Starts Waymark on a small seeded example and prints how to use it. Embedded
 // PostgreSQL under DATA_DIR unless DATABASE_URL is set; --reset starts clean.
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -10,6 +11,15 @@ import { EXAMPLE_PEOPLE, seedExample } from '../src/demo/seed-example.ts';
 import { createLogger } from '../src/logger.ts';
 import { findPersonByEmail } from '../src/people/people.ts';
 import { issueToken } from '../src/people/tokens.ts';
+import { setPassword } from '../src/pages/passwords.ts';
+
+const WORDS = ['river', 'lantern', 'harbour', 'meadow', 'copper', 'willow', 'granite', 'orchard', 'beacon', 'thistle', 'quarry', 'saffron', 'tundra', 'violet', 'ember', 'pebble'];
+
+/** Returns four random words and a number: long enough for the password rule, easy to type. */
+function randomWords(): string {
+  const pick = () => WORDS[randomInt(WORDS.length)];
+  return `${pick()}-${pick()}-${pick()}-${pick()}-${randomInt(100)}`;
+}
 import { openRuntime } from '../src/runtime.ts';
 import { reportStartFailure, startServer, stopOnSignals } from '../src/server.ts';
 
@@ -53,15 +63,19 @@ try {
   say(`Waymark is running at ${url}`);
   say(`API reference: ${url}/docs   OpenAPI document: ${url}/openapi.json`);
   say();
-  say('A new bearer token for each role (use as: Authorization: Bearer <token>):');
+  say(`Sign in at ${url}/login, or call the API with a bearer token (new ones each run):`);
   for (const person of EXAMPLE_PEOPLE) {
+    // A fresh password each run, so that no fixed password ships with Waymark.
+    const password = `${randomWords()}`;
+    await setPassword(em, person.email, password);
     const found = await findPersonByEmail(em, person.email);
-    say(`  ${person.roles.join('+').padEnd(22)} ${person.email.padEnd(36)} ${await issueToken(em, found.id)}`);
+    say(`  ${person.roles.join('+').padEnd(22)} ${person.email.padEnd(36)} password: ${password}`);
+    say(`  ${''.padEnd(22)} ${''.padEnd(36)} token:    ${await issueToken(em, found.id)}`);
   }
   say();
-  const example = await em.findOne(ApplicationSchema, {}, { orderBy: { createdAt: 'asc' } });
+  const [example] = await em.find(ApplicationSchema, {}, { orderBy: { createdAt: 'asc' }, limit: 1 });
   say(`Try: curl -H "Authorization: Bearer <token>" ${url}/api/applications`);
-  if (example !== null) say(`The example application, in ${example.state}: ${url}/api/applications/${example.id}`);
+  if (example !== undefined) say(`The example application, in ${example.state}: ${url}/api/applications/${example.id}`);
   say('Press Ctrl+C to stop.');
 } catch (error) {
   reportStartFailure(error, error instanceof ConfigError ? null : createLogger('error'));
