@@ -27,7 +27,14 @@ export async function countPages(pdf: Uint8Array): Promise<number> {
  * When any appendix is appended, restamps "Page X of Y" on every page with the new total and adds the
  * "Appendices" bookmarks. Otherwise returns `main` itself.
  */
-export async function appendAppendices(main: Uint8Array, appendices: Appendix[], footer: { left: string }): Promise<AppendedPortfolio> {
+export async function appendAppendices(
+  main: Uint8Array,
+  appendices: Appendix[],
+  footer: { left: string },
+  options: { mainNumbered?: boolean } = {},
+): Promise<AppendedPortfolio> {
+  // A main document printed without page numbers is always stamped, so that no covered number stays in its text.
+  const mainNumbered = options.mainNumbered ?? true;
   // updateMetadata: false keeps Chromium's /Info (Title, Creator, Producer) instead of pdf-lib's.
   const doc = await PDFDocument.load(main, { updateMetadata: false });
   const mainPages = doc.getPageCount();
@@ -43,7 +50,7 @@ export async function appendAppendices(main: Uint8Array, appendices: Appendix[],
       skipped.push({ ref: appendix.ref, reason: `Appendix ${appendix.ref} was skipped: ${(error as Error).message}` });
     }
   }
-  if (appended.length === 0) return { pdf: main, pages: mainPages, appendices: [], skipped };
+  if (appended.length === 0 && mainNumbered) return { pdf: main, pages: mainPages, appendices: [], skipped };
 
   const listed: AppendedPortfolio['appendices'] = [];
   for (const { appendix, pages } of appended) {
@@ -56,14 +63,14 @@ export async function appendAppendices(main: Uint8Array, appendices: Appendix[],
   doc.getPages().forEach((page, index) => {
     const pageLabel = `Page ${index + 1} of ${total}`;
     if (index < mainPages) {
-      restampMainFooter(page, font, pageLabel);
+      restampMainFooter(page, font, pageLabel, mainNumbered);
       return;
     }
     const owner = listed.findLast((entry) => entry.firstPage <= index + 1)!;
     stampAppendixFooter(page, font, toWinAnsi(font, footer.left), toWinAnsi(font, ` · Appendix ${owner.ref} · ${pageLabel}`));
   });
 
-  addAppendixOutline(doc, appended.map(({ appendix, pages }) => ({ title: `${appendix.ref} — ${appendix.title}`, page: pages[0].ref })));
+  if (appended.length > 0) addAppendixOutline(doc, appended.map(({ appendix, pages }) => ({ title: `${appendix.ref} — ${appendix.title}`, page: pages[0].ref })));
 
   // pdf-lib writes every object of the loaded file, so the catalog's /MarkInfo and /StructTreeRoot and
   // the main pages' /StructParents survive. The appended pages are untagged, as copyAllPages explains.
@@ -155,11 +162,13 @@ function uprightFrame(page: PDFPage) {
  * NOTE: the rectangle only hides the old label. Its text stays in the content stream, so extraction,
  * search, copy and screen readers still find it, and pdftotext's layout order mixes old and new words.
  */
-function restampMainFooter(page: PDFPage, font: PDFFont, pageLabel: string): void {
+function restampMainFooter(page: PDFPage, font: PDFFont, pageLabel: string, coverOld: boolean): void {
   const { bandHeight, coverWidth, baseline, sideMargin, fontSize } = FOOTER_GEOMETRY;
   const frame = uprightFrame(page);
-  const coverStart = Math.max(0, frame.width - coverWidth);
-  page.drawRectangle({ ...frame.toUser(coverStart, 0), width: frame.width - coverStart, height: bandHeight, rotate: frame.rotate, color: rgb(1, 1, 1) });
+  if (coverOld) {
+    const coverStart = Math.max(0, frame.width - coverWidth);
+    page.drawRectangle({ ...frame.toUser(coverStart, 0), width: frame.width - coverStart, height: bandHeight, rotate: frame.rotate, color: rgb(1, 1, 1) });
+  }
 
   const labelWidth = font.widthOfTextAtSize(pageLabel, fontSize);
   page.drawText(pageLabel, { ...frame.toUser(frame.width - sideMargin - labelWidth, baseline), size: fontSize, font, rotate: frame.rotate, color: rgb(0, 0, 0) });

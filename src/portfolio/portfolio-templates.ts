@@ -28,8 +28,8 @@ export function renderPageHeaderHtml(view: PortfolioView): string {
 }
 
 /** Renders the footer with Chromium's `pageNumber` and `totalPages` placeholders. */
-export function renderPageFooterHtml(view: PortfolioView): string {
-  return templates().footer(view);
+export function renderPageFooterHtml(view: PortfolioView, numbered = true): string {
+  return templates().footer({ ...view, numbered });
 }
 
 /** Lists the anchor id of every section that the contents lists, in document order. */

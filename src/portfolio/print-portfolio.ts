@@ -17,8 +17,13 @@ const utf8 = new TextDecoder();
  * Printing stops once the anchors of a pass match the numbers it printed.
  * Returns the final PDF, its page count and the page (from 1) of each anchor.
  */
-export async function printPortfolio(pool: ChromiumPool, view: PortfolioView, options: { timeoutMs: number }): Promise<{ pdf: Uint8Array; pages: number; anchors: Map<string, number> }> {
-  const print = { headerHtml: renderPageHeaderHtml(view), footerHtml: renderPageFooterHtml(view), timeoutMs: options.timeoutMs };
+export async function printPortfolio(
+  pool: ChromiumPool,
+  view: PortfolioView,
+  options: { timeoutMs: number; pageNumbers?: boolean },
+): Promise<{ pdf: Uint8Array; pages: number; anchors: Map<string, number> }> {
+  // Without page numbers in the footer, a later step stamps them, once appendices have set the total.
+  const print = { headerHtml: renderPageHeaderHtml(view), footerHtml: renderPageFooterHtml(view, options.pageNumbers ?? true), timeoutMs: options.timeoutMs };
 
   const listed = contentsAnchors(view);
   let printed: Map<string, number> | undefined;

@@ -85,14 +85,16 @@ export async function renderPortfolio(deps: RenderDeps, renderId: string): Promi
   const view = await buildPortfolioView(em, deps.standards, { applicationId: render.application, submissionId: render.submission ?? null });
   await setProgress(em, renderId, { progress: 25 });
 
-  const printed = await printPortfolio(await deps.pool(), view, { timeoutMs: deps.timeoutSeconds * 1000 });
+  const refs = new Map(view.evidence.map((item) => [item.id, item.ref]));
+  const appendices = render.includeAppendices ? await readAppendices({ ...deps, em }, render.application, refs) : [];
+  // With appendices, Chromium prints no page numbers and every page is stamped once the total is known.
+  const printed = await printPortfolio(await deps.pool(), view, { timeoutMs: deps.timeoutSeconds * 1000, pageNumbers: appendices.length === 0 });
   let pdf = printed.pdf;
   let pages = printed.pages;
   await setProgress(em, renderId, { progress: 75 });
 
-  if (render.includeAppendices) {
-    const refs = new Map(view.evidence.map((item) => [item.id, item.ref]));
-    const appended = await appendAppendices(pdf, await readAppendices({ ...deps, em }, render.application, refs), { left: `${view.library.name} · ${view.standard.title}` });
+  if (appendices.length > 0) {
+    const appended = await appendAppendices(pdf, appendices, { left: `${view.library.name} · ${view.standard.title}` }, { mainNumbered: false });
     pdf = appended.pdf;
     pages = appended.pages;
     for (const skipped of appended.skipped) deps.log.warn({ renderId, ref: skipped.ref, reason: skipped.reason }, 'appendix skipped');

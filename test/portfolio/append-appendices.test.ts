@@ -356,3 +356,24 @@ describe('appendAppendices on a plain main PDF', () => {
     expect(texts[1]).toContain('Gwyr ? ??? Library · Appendix E1 · Page 2 of 2');
   });
 });
+
+describe('appendAppendices on an unnumbered main PDF', () => {
+  it('stamps every page once', async () => {
+    const main = await (await makePdf([{ size: A4 }, { size: A4 }], 'Main')).save();
+    const appendix = await (await makePdf([{ size: A4 }], 'Policy')).save();
+
+    const result = await appendAppendices(main, [{ ref: 'E3', title: 'Complaints policy', bytes: appendix }], { left: 'Portfolio' }, { mainNumbered: false });
+    const texts = await pageTexts(result.pdf);
+
+    expect(texts).toHaveLength(3);
+    expect(texts.map((text) => text.match(/Page \d+ of \d+/g))).toEqual([['Page 1 of 3'], ['Page 2 of 3'], ['Page 3 of 3']]);
+  });
+
+  it('stamps the main pages with no appendix', async () => {
+    const main = await (await makePdf([{ size: A4 }, { size: A4 }], 'Main')).save();
+
+    const result = await appendAppendices(main, [], { left: 'Portfolio' }, { mainNumbered: false });
+
+    expect((await pageTexts(result.pdf)).map((text) => text.match(/Page \d+ of \d+/g))).toEqual([['Page 1 of 2'], ['Page 2 of 2']]);
+  });
+});
