@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import Handlebars from 'handlebars';
@@ -30,7 +30,8 @@ function createPages() {
   pages.registerHelper('date', (iso: string | null) => (iso === null || iso === undefined ? '' : new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })));
 
   const partialDir = path.join(TEMPLATE_DIR, 'partials');
-  for (const file of readdirSync(partialDir).filter((name) => name.endsWith('.hbs'))) {
+  const partialFiles = existsSync(partialDir) ? readdirSync(partialDir) : [];
+  for (const file of partialFiles.filter((name) => name.endsWith('.hbs'))) {
     pages.registerPartial(path.basename(file, '.hbs'), readFileSync(path.join(partialDir, file), 'utf8'));
   }
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
