@@ -45,7 +45,7 @@ describe('demo', () => {
 
       const listed = await fetch(`http://127.0.0.1:${port}/api/applications`, { headers: { authorization: `Bearer ${token}` } });
       expect(listed.status).toBe(200);
-      expect((await listed.json()).total).toBe(1);
+      expect(((await listed.json()) as { total: number }).total).toBe(1);
       expect((await fetch(`http://127.0.0.1:${port}/login`)).status).toBe(200);
     } finally {
       demo.stop();
