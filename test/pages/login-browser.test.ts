@@ -56,6 +56,25 @@ describe('sign-in in a browser', () => {
     expect(requests.every((url) => url.startsWith(baseUrl))).toBe(true);
   });
 
+  it('has an accessible account page', async () => {
+    const admin = await app.person(['admin']);
+    await setPassword(app.db.em.fork(), admin.email, 'correct horse battery staple');
+    const page = await signedInPage(browser, baseUrl, admin.email, 'correct horse battery staple');
+
+    expect(new URL(page.url()).pathname).toBe('/account');
+    await saveScreenshot(page, 'account');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('has an accessible error page', async () => {
+    const page = await signedInPage(browser, baseUrl, staff.email, 'correct horse battery staple');
+    const response = await page.goto(`${baseUrl}/applications/00000000-0000-4000-8000-000000000000`);
+
+    expect(response?.status()).toBe(404);
+    await saveScreenshot(page, 'error-not-found');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('signs in through the helper', async () => {
     const page = await signedInPage(browser, baseUrl, staff.email, 'correct horse battery staple');
 
