@@ -11,6 +11,7 @@ import { EXAMPLE_PEOPLE, seedExample } from '../src/demo/seed-example.ts';
 import { createLogger } from '../src/logger.ts';
 import { findPersonByEmail } from '../src/people/people.ts';
 import { issueToken } from '../src/people/tokens.ts';
+import { stateInWords } from '../src/pages/page-templates.ts';
 import { setPassword } from '../src/pages/passwords.ts';
 
 const WORDS = ['river', 'lantern', 'harbour', 'meadow', 'copper', 'willow', 'granite', 'orchard', 'beacon', 'thistle', 'quarry', 'saffron', 'tundra', 'violet', 'ember', 'pebble'];
@@ -75,7 +76,10 @@ try {
   say();
   const [example] = await em.find(ApplicationSchema, {}, { orderBy: { createdAt: 'asc' }, limit: 1 });
   say(`Try: curl -H "Authorization: Bearer <token>" ${url}/api/applications`);
-  if (example !== undefined) say(`The example application, in ${example.state}: ${url}/api/applications/${example.id}`);
+  if (example !== undefined) {
+    say(`The example application (${stateInWords(example.state).toLowerCase()}): ${url}/applications/${example.id}`);
+    say(`  and in the API: ${url}/api/applications/${example.id}`);
+  }
   say('Press Ctrl+C to stop.');
 } catch (error) {
   reportStartFailure(error, error instanceof ConfigError ? null : createLogger('error'));

@@ -6,6 +6,7 @@
 export const ERROR_CODES = {
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Not allowed for your role' },
+  form_rejected: { status: 403, title: 'Form not accepted' },
   not_found: { status: 404, title: 'Not found' },
   malformed_body: { status: 400, title: 'Malformed request body' },
   empty_file: { status: 400, title: 'Empty file' },

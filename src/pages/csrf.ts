@@ -25,12 +25,12 @@ export function checkFormPost(c: Context, token: unknown, expected: string | und
   const origin = c.req.header('origin');
   const ownOrigin = new URL(c.req.url).origin;
   if (origin !== undefined && origin !== 'null' && origin !== ownOrigin) {
-    throw AppError.forbidden(`This form was posted from ${origin}, not from Waymark. Open the page in Waymark and send it again.`);
+    throw new AppError('form_rejected', `This form was posted from ${origin}, not from Waymark. Open the page in Waymark and send it again.`);
   }
   if (origin === 'null' || c.req.header('sec-fetch-site') === 'cross-site') {
-    throw AppError.forbidden('This form was posted from another site. Open the page in Waymark and send it again.');
+    throw new AppError('form_rejected', 'This form was posted from another site. Open the page in Waymark and send it again.');
   }
   if (typeof token !== 'string' || expected === undefined || !same(token, expected)) {
-    throw AppError.forbidden('This form has expired or did not come from Waymark. Reload the page and send it again.');
+    throw new AppError('form_rejected', 'This form has expired or did not come from Waymark. Reload the page and send it again.');
   }
 }

@@ -6,6 +6,12 @@ import type { AppEnv } from '../http/env.ts';
 import type { Role } from '../people/person.entity.ts';
 import { readSession, SESSION_COOKIE } from './sessions.ts';
 
+const ROLE_WORDS: Record<string, string> = { library_staff: 'library staff', mentor: 'a mentor', quality_group: 'the quality group', admin: 'an administrator' };
+
+function roleWords(role: string): string {
+  return ROLE_WORDS[role] ?? role;
+}
+
 /** Sends the visitor to sign in, coming back here afterwards. */
 export function redirectToSignIn(c: Context<AppEnv>): Response {
   const next = new URL(c.req.url).pathname + new URL(c.req.url).search;
@@ -21,7 +27,7 @@ export function requireSignIn(...roles: Role[]): MiddlewareHandler<AppEnv> {
     c.set('pageSession', found.session);
     c.set('log', c.get('log').child({ personId: found.person.id }));
     if (roles.length > 0 && !roles.some((role) => found.person.roles.includes(role))) {
-      throw AppError.forbidden(`This page is for ${roles.join(' or ')}; your roles are ${found.person.roles.join(', ')}.`);
+      throw AppError.forbidden(`This page is for ${roles.map(roleWords).join(' or ')}, and you are signed in as ${found.person.roles.map(roleWords).join(' and ')}. Use the links at the top of the page to reach your own pages.`);
     }
     await next();
   };

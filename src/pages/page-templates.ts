@@ -26,6 +26,7 @@ function createPages() {
   const pages = Handlebars.create();
   pages.registerHelper('stateWords', (state: string) => stateInWords(state));
   pages.registerHelper('eq', (left: unknown, right: unknown) => left === right);
+  pages.registerHelper('plural', (count: number, one: string, many: string) => (count === 1 ? one : many));
   pages.registerHelper('percent', (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0));
   pages.registerHelper('date', (iso: string | null) => (iso === null || iso === undefined ? '' : new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })));
 

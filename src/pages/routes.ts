@@ -27,7 +27,17 @@ export function pageRoutes(deps: AppDeps, areas: ((deps: AppDeps) => Hono<AppEnv
   pages.onError((error, c) => {
     if (!(error instanceof AppError)) return handleError(error, c);
     c.get('log')?.info({ code: error.code, status: error.status, path: c.req.path }, 'page request rejected');
-    const html = renderPage('error', { title: error.title, person: null, csrf: '', heading: error.title, detail: error.detail });
+    // A signed-in person keeps the site header and sign-out on an error page.
+    const person = c.get('person');
+    const session = c.get('pageSession');
+    const signedIn = person !== undefined && session !== undefined;
+    const html = renderPage('error', {
+      title: error.title,
+      person: signedIn ? { name: person.name, roles: person.roles } : null,
+      csrf: signedIn ? session.csrfToken : '',
+      heading: error.title,
+      detail: error.detail,
+    });
     return c.html(html, error.status as 400);
   });
   return pages;

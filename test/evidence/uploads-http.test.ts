@@ -109,7 +109,7 @@ describe('evidence file uploads', () => {
       ['ELF program', 415, 'tool', undefined, makeElf(), 'application/x-executable'],
       ['plain archive', 415, 'bundle.zip', undefined, makePlainZip(), 'application/zip'],
       ['macro workbook', 415, 'macros.xlsm', undefined, makeXlsm(), 'macro'],
-      ['contradicted claim', 415, 'chart.png', 'image/png', makePdf(), 'application/pdf'],
+      ['contradicted claim', 415, 'chart.png', 'image/png', makePdf(), 'not really a PNG image: its content is a PDF'],
       ['image over the pixel limit', 422, 'huge.png', 'image/png', makePngHeaderOnly(2000, 1000), '2000×1000'],
       ['file over the upload limit', 413, 'big.txt', undefined, ascii('x'.repeat(250_000)), 'UPLOAD_MAX_BYTES'],
     ])('%s: %i', async (_case, status, fileName, type, bytes, named) => {

@@ -137,7 +137,7 @@ describe('quality dashboard', () => {
     await client.signIn(quality.email, PASSWORD);
 
     const filtered = await client.get('/dashboard?state=peerReview.inReview');
-    expect(filtered.html).toContain('1 applications match');
+    expect(filtered.html).toContain('1 application matches');
     expect(filtered.html).toContain('Beta Library');
     expect(filtered.html).not.toContain('<td>Alpha Library</td>');
 
@@ -306,5 +306,18 @@ describe('quality dashboard with 1,000 applications', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('1000 applications match. Page 1 of 40.');
     expect(page.html).toContain('Libraries page 1 of 5 (200 libraries)');
+  });
+
+  it('gives the heatmap table the chart figures', async () => {
+    const quality = await app.person(['quality_group']);
+    await setPassword(app.db.em.fork(), quality.email, PASSWORD);
+    const client = new PageClient(app);
+    await client.signIn(quality.email, PASSWORD);
+    const page = await client.get('/dashboard');
+
+    const cells = [...page.html.matchAll(/<td>(\d+)% \((\d+) of (\d+)\)<\/td>/g)].map((match) => match.slice(1).map(Number));
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.some(([percent]) => percent > 0)).toBe(true);
+    for (const [percent, count, elements] of cells) expect(percent).toBe(Math.round((count / elements) * 100));
   });
 });

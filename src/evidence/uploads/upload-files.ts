@@ -16,6 +16,23 @@ import type { UploadedPart } from './read-multipart.ts';
 export type UploadDeps = { em: EntityManager; contentStore: ContentStore; config: Pick<Config, 'applicationMaxBytes' | 'imageMaxPixels'> };
 export type CheckedFile = FileContent & { bytes: Uint8Array };
 
+const TYPE_WORDS: [RegExp, string][] = [
+  [/^application\/pdf/, 'a PDF'],
+  [/wordprocessingml|msword|opendocument\.text/, 'a word-processor document'],
+  [/spreadsheetml|ms-excel|opendocument\.spreadsheet/, 'a spreadsheet'],
+  [/presentationml|ms-powerpoint/, 'a presentation'],
+  [/^image\/png/, 'a PNG image'],
+  [/^image\/(jpeg|jpg|pjpeg)/, 'a JPEG image'],
+  [/^text\/csv/, 'a CSV file'],
+  [/^text\//, 'plain text'],
+];
+
+/** Names a media type in words a librarian knows, keeping the type itself for the rare one not listed. */
+function describeType(mediaType: string | null): string {
+  const found = TYPE_WORDS.find(([pattern]) => pattern.test(mediaType ?? ''));
+  return found === undefined ? `of type ${mediaType}` : found[1];
+}
+
 /** Parses the `elements` form field: element codes separated by commas (or semicolons), blanks ignored. */
 export function parseElementList(value: string | undefined): string[] {
   if (value === undefined) return [];
@@ -44,7 +61,7 @@ export async function checkUploadedFile(part: UploadedPart, imageMaxPixels: numb
   if (claimContradicts(claim, detected)) {
     throw new AppError(
       'unsupported_media_type',
-      `The file "${fileName}" was sent as ${part.declaredType}, but its content is ${detected.mediaType}. Send it with its real type, or as application/octet-stream.`,
+      `The file "${fileName}" is not really ${describeType(claim)}: its content is ${describeType(detected.mediaType)}. Save it again in its real format, or upload it under its real name.`,
       { detectedType: detected.mediaType },
     );
   }
