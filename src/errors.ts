@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   invalid_input: { status: 422, title: 'Invalid input' },
   event_not_allowed: { status: 409, title: 'Event not allowed in this state' },
-  guard_refused: { status: 409, title: 'Event refused by a rule of the lifecycle' },
+  guard_refused: { status: 409, title: 'Step not possible yet' },
   conflict: { status: 409, title: 'Conflicting change' },
   evidence_frozen: { status: 409, title: 'Evidence is frozen in this state' },
   snapshot_incompatible: { status: 409, title: 'Stored application state is incompatible with this version' },

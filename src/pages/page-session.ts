@@ -33,7 +33,7 @@ export function requireSignIn(...roles: Role[]): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** The common page context of a signed-in request. */
+/** Builds the common page context of a signed-in request. */
 export function pageBase(c: Context<AppEnv>, title: string) {
   const person = c.get('person');
   return { title, person: { name: person.name, roles: person.roles }, csrf: c.get('pageSession').csrfToken };

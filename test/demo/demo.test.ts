@@ -9,7 +9,7 @@ import { freePort } from '../support/service-process.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-/** Starts the demo as the README's first command does, and resolves with its output once it says it is serving. */
+/** Starts the demo as the README's first command does, and resolves once its output reports that it is serving. */
 async function runDemo(dataDir: string, port: number, args: string[] = []) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;

@@ -141,7 +141,9 @@ describe('Chromium pool launch', () => {
     const next = await ChromiumPool.launch({ size: 1, log: logs.log });
     await next.close();
     expect(existsSync(launched!.userDataDir!)).toBe(false);
-    expect(logs.messages('removed Chromium profile directories left by killed processes')[0]?.dirs).toContain(launched!.userDataDir);
+    // Another test file's pool, launching at the same moment, may have removed the folder first; either way it is gone.
+    const removed = logs.messages('removed Chromium profile directories left by killed processes')[0]?.dirs;
+    if (removed !== undefined) expect(removed).toContain(launched!.userDataDir);
   });
 
   it('refuses to print after close', async () => {

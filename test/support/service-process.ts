@@ -4,7 +4,7 @@ import path from 'node:path';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-/** Returns a TCP port that was free a moment ago; a spawned service must be told its port in advance. */
+/** Returns a TCP port that was free a moment ago, because a spawned service needs its port in advance. */
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -15,7 +15,7 @@ export async function freePort(): Promise<number> {
 
 export type ServiceProcess = { child: ChildProcess; url: string; output: () => string; kill: (signal: NodeJS.Signals) => Promise<number | null> };
 
-/** Starts `src/server.ts` as its own process under the Node that runs the tests, and waits until /health answers. */
+/** Starts `src/server.ts` as its own process under the Node that runs the tests, and waits until /health returns 200. */
 export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['src/server.ts'], {

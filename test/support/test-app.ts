@@ -22,7 +22,7 @@ export type TestApp = Runtime & {
   call: (method: string, url: string, token: string | null, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; headers: Headers }>;
   /** Sends raw bytes (a multipart body, say) and returns the response untouched. */
   raw: (method: string, url: string, token: string | null, body?: Uint8Array, headers?: Record<string, string>) => Promise<Response>;
-  /** Uploads hand-built multipart parts and parses the JSON answer. */
+  /** Uploads hand-built multipart parts and parses the JSON response. */
   upload: (url: string, token: string, parts: Part[], method?: string) => Promise<{ status: number; body: any; headers: Headers }>;
   dispose: () => Promise<void>;
 };
@@ -53,7 +53,7 @@ export async function createTestApp(settings: Record<string, string> = {}): Prom
     try {
       parsed = text === '' ? null : JSON.parse(text);
     } catch {
-      // Not JSON: the test sees the raw text.
+      // Not JSON, so the test gets the raw text.
     }
     return { status: response.status, body: parsed, headers: response.headers };
   };

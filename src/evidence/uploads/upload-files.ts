@@ -27,7 +27,7 @@ const TYPE_WORDS: [RegExp, string][] = [
   [/^text\//, 'plain text'],
 ];
 
-/** Names a media type in words a librarian knows, keeping the type itself for the rare one not listed. */
+/** Describes a media type in words a librarian uses, and falls back to the type itself for one not listed. */
 function describeType(mediaType: string | null): string {
   const found = TYPE_WORDS.find(([pattern]) => pattern.test(mediaType ?? ''));
   return found === undefined ? `of type ${mediaType}` : found[1];
