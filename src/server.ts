@@ -14,7 +14,7 @@ export class StartError extends Error {
 }
 
 /** Starts the service and resolves once it listens; `stop` closes the server, then the database. */
-export async function startServer(runtime: Runtime, logger: Logger): Promise<{ server: ServerType; url: string; stop: () => Promise<void> }> {
+export async function startServer(runtime: Runtime, logger: Logger): Promise<{ server: ServerType; url: string; stop: () => Promise<void>; stopServing: () => Promise<void> }> {
   const { host, port } = runtime.config;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listening = serve({ fetch: runtime.app.fetch, hostname: host, port }, () => resolve(listening));
@@ -35,14 +35,18 @@ export async function startServer(runtime: Runtime, logger: Logger): Promise<{ s
   // Renders run in the service unless RENDER_IN_SERVICE=false leaves them to `npm run worker` processes.
   const worker = runtime.config.renderInService ? await startRenderWorker({ ...runtime, em: runtime.db.em, log: logger }) : null;
 
-  const stop = async () => {
+  // Stops everything this function started and leaves the runtime (database, job queue) open for its owner.
+  const stopServing = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await clock.stop();
     await worker?.stop();
+  };
+  const stop = async () => {
+    await stopServing();
     await runtime.close();
     logger.info('Waymark stopped');
   };
-  return { server, url, stop };
+  return { server, url, stop, stopServing };
 }
 
 /** Stops on SIGINT or SIGTERM, closing connections first so that no write is cut off. */

@@ -9,7 +9,7 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 /**
  * One line of an application's append-only history. A `machine` event is the
  * event exactly as the machine received it (facts added by the service
- * included), so replaying them reproduces the stored snapshot; a `record`
+ * included), so replaying them reproduces the stored snapshot. A `record`
  * (a reminder, an overdue notice) does not change the state. A null actor is
  * the system.
  */

@@ -116,7 +116,7 @@ export function applicationRoutes(deps: AppDeps) {
       path: '/api/applications/{id}/events',
       tags: ['Applications'],
       summary: 'Send a lifecycle event',
-      description: 'The body is the event: `{type, ...payload}`. A 409 names the state and lists the events allowed in it, or the rule that refused the event.',
+      description: 'The body is the event: `{type, ...payload}`. A 409 names the state and lists the events allowed in it, or the rule that rejected the event.',
       middleware: [requireRole(...APPLICATION_READERS), loadApplication, limitBody] as const,
       request: { params: IdParamSchema, body: jsonBody(EventRequestSchema) },
       responses: {

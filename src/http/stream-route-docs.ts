@@ -32,7 +32,7 @@ export function documentStreamRoutes(app: OpenAPIHono<AppEnv>): void {
     path: '/api/applications/{id}/evidence-matrix',
     tags: ['Evidence matrix'],
     summary: 'Import an evidence matrix (CSV or XLSX, one part named file); all rows or none',
-    description: 'Answers `{rows, created, errors, columns}`. With `?dryRun=true` nothing is written. Any invalid row gives a 422 problem carrying the same fields.',
+    description: 'Returns `{rows, created, errors, columns}`. With `?dryRun=true` nothing is written. Any invalid row gives a 422 problem carrying the same fields.',
     parameters: [idParam, { name: 'dryRun', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } }] as never,
     requestBody: filePart as never,
     responses: { 200: { description: 'The import report' }, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },

@@ -5,7 +5,7 @@ const WINDOW_MS = 15 * 60 * 1000;
 const FREE_FAILURES = 3;
 const MAX_DELAY_MS = 8_000;
 
-/** The keys a sign-in attempt is counted under: the email tried and the client address. */
+/** Returns the keys a sign-in attempt is counted under: the email tried and the client address. */
 export function throttleKeys(email: string, address: string): string[] {
   return [`email:${email.trim().toLowerCase()}`, `address:${address}`];
 }

@@ -11,8 +11,8 @@ import { ElementReviewSchema } from '../review/element-review.entity.ts';
 import { ReviewRoundSchema } from '../review/review-round.entity.ts';
 import type { LoadedStandard, StandardRegistry } from '../standards/standard-registry.ts';
 import { stateInWords } from './page-templates.ts';
-import { eventButtons } from './staff-list-view.ts';
-import { cycleWords, historyWords, nextStep, renderStatusWords, verdictWords } from './staff-words.ts';
+import { applicationSummary } from './staff-list-view.ts';
+import { historyWords, renderStatusWords, verdictWords } from './staff-words.ts';
 
 const HISTORY_LIMIT = 200;
 const RENDER_LIMIT = 20;
@@ -89,16 +89,7 @@ export async function buildApplicationView(em: EntityManager, standards: Standar
   const renders = await em.find(PortfolioRenderSchema, { application: application.id }, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: RENDER_LIMIT });
 
   return {
-    application: {
-      id: detail.id,
-      libraryName: detail.libraryName,
-      standardTitle: detail.standard.title,
-      standardVersion: detail.standard.version,
-      cycle: cycleWords(detail.cycle),
-      state: stateInWords(detail.state),
-      nextStep: nextStep(detail.state),
-      ...eventButtons(detail.allowedEvents),
-    },
+    application: applicationSummary(detail),
     totals: { elements: detail.coverage.elements, complete: allElements.filter((element) => !element.missing).length, missing: allElements.filter((element) => element.missing).length },
     progress: criteria.map(toProgress),
     onlyMissing,

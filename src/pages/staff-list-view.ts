@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 
 import { CYCLES, ApplicationSchema } from '../applications/application.entity.ts';
-import { describeApplication } from '../applications/application-view.ts';
+import { describeApplication, type ApplicationDetail } from '../applications/application-view.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
 import type { Person } from '../people/person.entity.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
@@ -18,6 +18,20 @@ export function eventButtons(allowedEvents: string[]) {
 }
 
 /** Builds the list of the person's library's applications, newest first, and the choices of the new-application form. */
+/** Builds the lines that head an application wherever staff see it: library, standard, cycle and state in words, the next step and the buttons allowed now. */
+export function applicationSummary(detail: ApplicationDetail) {
+  return {
+    id: detail.id,
+    libraryName: detail.libraryName,
+    standardTitle: detail.standard.title,
+    standardVersion: detail.standard.version,
+    cycle: cycleWords(detail.cycle),
+    state: stateInWords(detail.state),
+    nextStep: nextStep(detail.state),
+    ...eventButtons(detail.allowedEvents),
+  };
+}
+
 export async function buildApplicationsView(em: EntityManager, standards: StandardRegistry, person: Person) {
   const libraryId = person.library ?? null;
   const applications = libraryId === null ? [] : await em.find(ApplicationSchema, { library: libraryId }, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: 100 });
@@ -25,17 +39,7 @@ export async function buildApplicationsView(em: EntityManager, standards: Standa
 
   const items = [];
   for (const application of applications) {
-    const detail = await describeApplication(em, standards, application, person);
-    items.push({
-      id: detail.id,
-      libraryName: detail.libraryName,
-      standardTitle: detail.standard.title,
-      standardVersion: detail.standard.version,
-      cycle: cycleWords(detail.cycle),
-      state: stateInWords(detail.state),
-      nextStep: nextStep(detail.state),
-      ...eventButtons(detail.allowedEvents),
-    });
+    items.push(applicationSummary(await describeApplication(em, standards, application, person)));
   }
 
   const latestStandards = [...new Set(standards.list().map((standard) => standard.id))].map((id) => standards.latest(id)!);

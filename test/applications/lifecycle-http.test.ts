@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startServer } from '../../src/server.ts';
 import { completeEvidence, elementCodes, markNeedsWork, reviewAll } from '../support/lifecycle.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
@@ -24,11 +23,9 @@ describe('application lifecycle over HTTP', () => {
 
   beforeAll(async () => {
     app = await createTestApp({ PORT: '0' });
-    const server = await startServer(app, app.logger);
-    baseUrl = server.url;
-    stop = async () => {
-      await new Promise<void>((resolve) => server.server.close(() => resolve()));
-    };
+    const served = await app.serve();
+    baseUrl = served.url;
+    stop = served.stop;
 
     const applicant = await app.library('Northgate University Library');
     const mentoring = await app.library('Riverside College Library');
@@ -87,7 +84,13 @@ describe('application lifecycle over HTTP', () => {
     const submitted = await call('POST', `/api/applications/${id}/events`, staff.token, { type: 'submit' });
     expect(submitted.body.state).toBe('submitted');
 
-    const ratings = Object.fromEntries(elementCodes(app).map((code, index) => [code, index < 9 ? 'compliance_plus' : index < 54 ? 'compliance' : 'partial_compliance']));
+    // 9 Compliance Plus, 45 Compliance and 3 Partial Compliance: a certified result one holder of the standard reported.
+    const ratingAt = (index: number) => {
+      if (index < 9) return 'compliance_plus';
+      if (index < 54) return 'compliance';
+      return 'partial_compliance';
+    };
+    const ratings = Object.fromEntries(elementCodes(app).map((code, index) => [code, ratingAt(index)]));
     const outcome = await call('POST', `/api/applications/${id}/events`, quality.token, { type: 'outcome.record', ratings, reportDate: '2026-11-20', certificationBody: 'Example Certification Ltd' });
     expect(outcome.status).toBe(200);
     expect(outcome.body.state).toBe('accredited');

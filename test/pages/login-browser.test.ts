@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'puppeteer-core';
 
 import { setPassword } from '../../src/pages/passwords.ts';
-import { startServer } from '../../src/server.ts';
 import { launchBrowser, saveScreenshot, seriousViolations, signedInPage } from '../support/browser.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
@@ -15,9 +14,9 @@ describe('sign-in in a browser', () => {
 
   beforeAll(async () => {
     app = await createTestApp({ PORT: '0', COOKIE_SECURE: 'false', RENDER_IN_SERVICE: 'false' });
-    const server = await startServer(app, app.logger);
-    baseUrl = server.url;
-    stop = () => new Promise<void>((resolve) => server.server.close(() => resolve()));
+    const served = await app.serve();
+    baseUrl = served.url;
+    stop = served.stop;
     staff = await app.person(['library_staff'], await app.library('Northgate University Library'));
     await setPassword(app.db.em.fork(), staff.email, 'correct horse battery staple');
     browser = await launchBrowser();

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 
 import { setPassword } from '../../src/pages/passwords.ts';
-import { startServer } from '../../src/server.ts';
 import { launchBrowser, saveScreenshot, seriousViolations, signedInPage } from '../support/browser.ts';
 import { elementCodes } from '../support/lifecycle.ts';
 import { applicationInReview } from '../support/review.ts';
@@ -34,9 +33,9 @@ describe('mentor pages in a browser', () => {
 
   beforeAll(async () => {
     app = await createTestApp({ PORT: '0', COOKIE_SECURE: 'false', RENDER_IN_SERVICE: 'false' });
-    const server = await startServer(app, app.logger);
-    baseUrl = server.url;
-    stop = () => new Promise<void>((resolve) => server.server.close(() => resolve()));
+    const served = await app.serve();
+    baseUrl = served.url;
+    stop = served.stop;
     const staff = await app.person(['library_staff'], await app.library('Northgate University Library'));
     quality = await app.person(['quality_group']);
     mentor = await app.person(['mentor'], await app.library('Riverside College Library'));

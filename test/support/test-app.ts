@@ -7,6 +7,7 @@ import { addPerson } from '../../src/people/people.ts';
 import type { Role } from '../../src/people/person.entity.ts';
 import { issueToken } from '../../src/people/tokens.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
+import { startServer } from '../../src/server.ts';
 import { createTestDatabase } from './database.ts';
 import { buildMultipart, type Part } from './multipart.ts';
 
@@ -20,6 +21,8 @@ export type TestApp = Runtime & {
   library: (name?: string) => Promise<string>;
   person: (roles: Role[], libraryId?: string | null) => Promise<TestPerson>;
   call: (method: string, url: string, token: string | null, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; headers: Headers }>;
+  /** Starts the service on a free port with its review clock and, unless disabled, its render worker; `stop` ends them, `dispose` the rest. */
+  serve: () => Promise<{ url: string; stop: () => Promise<void> }>;
   /** Sends raw bytes (a multipart body, say) and returns the response untouched. */
   raw: (method: string, url: string, token: string | null, body?: Uint8Array, headers?: Record<string, string>) => Promise<Response>;
   /** Uploads hand-built multipart parts and parses the JSON response. */
@@ -65,10 +68,14 @@ export async function createTestApp(settings: Record<string, string> = {}): Prom
     const text = await response.text();
     return { status: response.status, body: text === '' ? null : JSON.parse(text), headers: response.headers };
   };
+  const serve: TestApp['serve'] = async () => {
+    const served = await startServer(runtime, runtime.logger);
+    return { url: served.url, stop: served.stopServing };
+  };
   const dispose = async () => {
     await runtime.close();
     await database.drop();
   };
 
-  return { ...runtime, databaseUrl: database.url, library, person, call, raw, upload, dispose };
+  return { ...runtime, databaseUrl: database.url, library, person, call, raw, upload, serve, dispose };
 }
