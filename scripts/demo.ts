@@ -1,32 +1,38 @@
-// Starts Waymark on a small seeded example and prints how to use it. Embedded
+// Starts Waymark on the demo consortium and prints how to use it. Embedded
 // PostgreSQL under DATA_DIR unless DATABASE_URL is set; --reset starts clean.
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { ApplicationSchema } from '../src/applications/application.entity.ts';
 import { claimEmbeddedDataDir } from '../src/db/embedded-lock.ts';
-import { EXAMPLE_PEOPLE, seedExample } from '../src/demo/seed-example.ts';
+import { PORTFOLIO_FILE } from '../src/demo/centrepiece.ts';
+import { DemoClient } from '../src/demo/demo-client.ts';
+import { readDemoState, signInPeople } from '../src/demo/demo-state.ts';
+import { loadConsortium } from '../src/demo/load-consortium.ts';
+import { saveRender, waitForSubmittedRender } from '../src/demo/submitted-portfolio.ts';
 import { createLogger } from '../src/logger.ts';
+import { setPassword } from '../src/pages/passwords.ts';
 import { findPersonByEmail } from '../src/people/people.ts';
 import { issueToken } from '../src/people/tokens.ts';
-import { stateInWords } from '../src/pages/page-templates.ts';
-import { setPassword } from '../src/pages/passwords.ts';
+import { openRuntime } from '../src/runtime.ts';
+import { reportStartFailure, startServer, stopOnSignals } from '../src/server.ts';
 
 const WORDS = ['river', 'lantern', 'harbour', 'meadow', 'copper', 'willow', 'granite', 'orchard', 'beacon', 'thistle', 'quarry', 'saffron', 'tundra', 'violet', 'ember', 'pebble'];
+const OUT_DIR = path.resolve('out');
 
 /** Returns four random words and a number: long enough for the password rule, easy to type. */
 function randomWords(): string {
   const pick = () => WORDS[randomInt(WORDS.length)];
   return `${pick()}-${pick()}-${pick()}-${pick()}-${randomInt(100)}`;
 }
-import { openRuntime } from '../src/runtime.ts';
-import { reportStartFailure, startServer, stopOnSignals } from '../src/server.ts';
 
+// Progress goes to standard output whatever LOG_LEVEL is; the service's JSON logs go to standard error.
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 try {
+  // The loading makes hundreds of requests; at `info` their log lines would bury the progress, so the demo defaults to `warn`.
+  process.env.LOG_LEVEL ??= 'warn';
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
 
@@ -51,35 +57,62 @@ try {
     }
   }
 
-  say(config.databaseUrl === null ? `Opening the embedded PostgreSQL in ${config.dataDir} (first start takes a few seconds)` : 'Opening the PostgreSQL server at DATABASE_URL');
+  say(config.databaseUrl === null ? `Opening the embedded PostgreSQL in ${config.dataDir} and applying migrations (a first start takes a few seconds)` : 'Opening the PostgreSQL server at DATABASE_URL and applying migrations');
   const runtime = await openRuntime(config, logger);
-
-  const em = runtime.db.em.fork();
-  say((await seedExample(em, runtime.standards, logger, config, runtime.jobs)) ? 'Seeded the example: two libraries, one person per role, one application.' : 'Using the data already there (run with --reset to start clean).');
-
   const { url, stop } = await startServer(runtime, logger);
   stopOnSignals(stop, logger);
+  const em = runtime.db.em.fork();
+  const standard = runtime.standards.latest('cse')!;
+
+  let state = await readDemoState(em);
+  let pdfPath: string | null = null;
+  if (state.kind === 'empty') {
+    say(`Loading the demo consortium through the API of the service at ${url}`);
+    pdfPath = (await loadConsortium({ em: em.fork(), url, standard, outDir: OUT_DIR, say })).pdfPath;
+    state = await readDemoState(em.fork());
+  } else if (state.kind === 'loaded') {
+    say('Using the consortium already loaded (run with --reset to start clean).');
+  } else {
+    say(`Serving the database as it is: ${state.reason}. Run npm run demo -- --reset to load the demo consortium from scratch.`);
+  }
+
+  const centrepiece = state.kind === 'loaded' ? state.centrepiece : null;
+  const people = signInPeople();
+  const credentials = new Map<string, { password: string; token: string }>();
+  for (const person of people) {
+    const found = await findPersonByEmail(em, person.email).catch(() => null);
+    if (found === null) continue;
+
+    // A fresh password and token each run, so that no fixed secret ships with Waymark.
+    const password = randomWords();
+    await setPassword(em, person.email, password);
+    credentials.set(person.role, { password, token: await issueToken(em, found.id) });
+  }
+
+  const staffCredentials = credentials.get(people[0].role);
+  if (centrepiece !== null && pdfPath === null && staffCredentials !== undefined) {
+    // A rerun fetches the submitted portfolio again, in case ./out/ was cleared since.
+    const client = new DemoClient(url, staffCredentials.token);
+    const render = await waitForSubmittedRender(client, centrepiece.id, say);
+    pdfPath = await saveRender(client, centrepiece.id, render.id, OUT_DIR, PORTFOLIO_FILE);
+  }
 
   say();
   say(`Waymark is running at ${url}`);
   say(`API reference: ${url}/docs   OpenAPI document: ${url}/openapi.json`);
   say();
-  say(`Sign in at ${url}/login, or call the API with a bearer token (new ones each run):`);
-  for (const person of EXAMPLE_PEOPLE) {
-    // A fresh password each run, so that no fixed password ships with Waymark.
-    const password = `${randomWords()}`;
-    await setPassword(em, person.email, password);
-    const found = await findPersonByEmail(em, person.email);
-    say(`  ${person.roles.join('+').padEnd(22)} ${person.email.padEnd(36)} password: ${password}`);
-    say(`  ${''.padEnd(22)} ${''.padEnd(36)} token:    ${await issueToken(em, found.id)}`);
-  }
+  say(`Sign in at ${url}/login (new passwords each run):`);
+  const listed = people.filter((person) => credentials.has(person.role));
+  for (const person of listed) say(`  ${person.role.padEnd(14)} ${person.email.padEnd(42)} password: ${credentials.get(person.role)!.password}`);
   say();
-  const [example] = await em.find(ApplicationSchema, {}, { orderBy: { createdAt: 'asc' }, limit: 1 });
-  say(`Try: curl -H "Authorization: Bearer <token>" ${url}/api/applications`);
-  if (example !== undefined) {
-    say(`The example application (${stateInWords(example.state).toLowerCase()}): ${url}/applications/${example.id}`);
-    say(`  and in the API: ${url}/api/applications/${example.id}`);
+  say('API tokens for the same people (send as Authorization: Bearer <token>):');
+  for (const person of listed) say(`  ${person.role.padEnd(14)} ${credentials.get(person.role)!.token}`);
+  say();
+  if (centrepiece !== null) {
+    say(`Northgate's accredited application: ${url}/applications/${centrepiece.id}   API: ${url}/api/applications/${centrepiece.id}`);
+    say(`The quality group's dashboard: ${url}/dashboard`);
   }
+  if (pdfPath !== null) say(`Submitted portfolio: ${pdfPath}`);
   say('Press Ctrl+C to stop.');
 } catch (error) {
   reportStartFailure(error, error instanceof ConfigError ? null : createLogger('error'));
