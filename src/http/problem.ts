@@ -22,8 +22,29 @@ const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  const text = boundedJson(value, 81);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Writes `value` as JSON until the text reaches `budget` characters. Every level
+ * adds at least one character, so the recursion is no deeper than the budget,
+ * whereas JSON.stringify of a body nested 10,000 levels deep exhausts the stack.
+ */
+function boundedJson(value: unknown, budget: number): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+
+  const isArray = Array.isArray(value);
+  let text = isArray ? '[' : '{';
+  const keys = isArray ? null : Object.keys(value);
+  const count = isArray ? value.length : keys!.length;
+  for (let index = 0; index < count && text.length < budget; index++) {
+    if (index > 0) text += ',';
+    if (keys !== null) text += `${JSON.stringify(keys[index])}:`;
+    const item = keys === null ? (value as unknown[])[index] : (value as Record<string, unknown>)[keys[index]];
+    text += boundedJson(item, budget - text.length);
+  }
+  return text.length < budget ? `${text}${isArray ? ']' : '}'}` : text;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -59,13 +80,29 @@ function plainMessage(issue: z.core.$ZodIssue, sent: unknown): string {
   return `${issue.message} (got ${describeValue(sent)})`;
 }
 
-/** Returns the path of the first string in `value` that contains a NUL character, which PostgreSQL text cannot hold, or null. */
-function findNul(value: unknown, path: string[]): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : null;
+type UnstorableText = { path: string; fault: string };
+
+const NUL_FAULT = 'a NUL character (\\u0000)';
+// A JSON escape such as "\ud800" gives a string that is not valid UTF-16. PostgreSQL's jsonb rejects it,
+// and the pg driver would store it in a text column as U+FFFD, so the stored text would differ from what was sent.
+const LONE_SURROGATE_FAULT = 'an unpaired surrogate escape (such as \\ud800), which is not a character';
+
+function textFault(text: string): string | null {
+  if (text.includes('\u0000')) return NUL_FAULT;
+  return text.isWellFormed() ? null : LONE_SURROGATE_FAULT;
+}
+
+/** Returns the path of the first string or key in `value` that PostgreSQL cannot store as sent, with the reason, or null. */
+function findUnstorableText(value: unknown, path: string[]): UnstorableText | null {
+  if (typeof value === 'string') {
+    const fault = textFault(value);
+    return fault === null ? null : { path: path.join('.'), fault };
+  }
   if (value === null || typeof value !== 'object') return null;
   for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) return [...path, key].join('.');
-    const found = findNul(item, [...path, key]);
+    const keyFault = textFault(key);
+    if (keyFault !== null) return { path: [...path, key].join('.'), fault: keyFault };
+    const found = findUnstorableText(item, [...path, key]);
     if (found !== null) return found;
   }
   return null;
@@ -77,9 +114,9 @@ export function validationHook(
   c: Context<AppEnv>,
 ): Response | undefined {
   if (result.success) {
-    const field = findNul((result as { data?: unknown }).data, []);
-    if (field !== null) {
-      throw AppError.invalid(`${field === '' ? 'The request' : field} contains a NUL character (\\u0000), which cannot be stored. Remove it and send the request again.`);
+    const unstorable = findUnstorableText((result as { data?: unknown }).data, []);
+    if (unstorable !== null) {
+      throw AppError.invalid(`${unstorable.path === '' ? 'The request' : unstorable.path} contains ${unstorable.fault}, which cannot be stored. Remove it and send the request again.`);
     }
     return undefined;
   }

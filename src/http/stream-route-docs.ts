@@ -11,8 +11,9 @@ const filePart = {
 } as const;
 
 /**
- * Describes in the OpenAPI document the routes that read their body as a stream
- * and so are plain Hono routes, without the generated validators.
+ * Describes in the OpenAPI document the plain Hono routes, which have no
+ * generated validators: those that read their body as a stream and those that
+ * send documents (HTML, PDF, spreadsheets) rather than JSON.
  */
 export function documentStreamRoutes(app: OpenAPIHono<AppEnv>): void {
   const registry = app.openAPIRegistry;
@@ -36,6 +37,28 @@ export function documentStreamRoutes(app: OpenAPIHono<AppEnv>): void {
     parameters: [idParam, { name: 'dryRun', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } }] as never,
     requestBody: filePart as never,
     responses: { 200: { description: 'The import report' }, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/applications/{id}/portfolio/preview',
+    tags: ['Portfolio'],
+    summary: 'The current draft portfolio as HTML, without scripts or outside requests',
+    parameters: [idParam] as never,
+    responses: { 200: { description: 'The preview', content: { 'text/html': { schema: { type: 'string' } } } }, ...problemResponses(401, 403, 404) },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/applications/{id}/portfolio/{renderId}/pdf',
+    tags: ['Portfolio'],
+    summary: 'Download the PDF of a render once its status is ready',
+    parameters: [idParam, { name: 'renderId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] as never,
+    responses: {
+      200: { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+      304: { description: 'Not modified since the ETag sent in If-None-Match' },
+      ...problemResponses(401, 403, 404, 409),
+    },
   });
 
   for (const [extension, mediaType, what] of [

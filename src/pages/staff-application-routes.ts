@@ -25,7 +25,7 @@ export function staffApplicationPages(deps: AppDeps) {
   const limitForm = bodyLimit({ maxSize: deps.config.jsonMaxBytes, onError: () => { throw new AppError('payload_too_large', 'The form is too large. Shorten the text and send it again.'); } });
 
   const showList = async (c: Context<AppEnv>, extra: { message?: unknown; errors?: FieldError[]; values?: Record<string, string> } = {}, status = 200) => {
-    const view = await buildApplicationsView(c.get('em').fork(), deps.standards, c.get('person'));
+    const view = await buildApplicationsView(c.get('em').fork(), deps.standards, c.get('person'), c.get('log'));
     return showStaffPage(c, 'staff-applications', 'Your applications', { ...view, ...extra }, status);
   };
   const showApplication = async (c: Context<AppEnv>, extra: { message?: unknown } = {}, status = 200) => {

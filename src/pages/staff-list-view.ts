@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
 
-import { CYCLES, ApplicationSchema } from '../applications/application.entity.ts';
+import { CYCLES, ApplicationSchema, type Application } from '../applications/application.entity.ts';
 import { describeApplication, type ApplicationDetail } from '../applications/application-view.ts';
+import { AppError } from '../errors.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
+import type { Logger } from '../logger.ts';
 import type { Person } from '../people/person.entity.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
 import { stateInWords } from './page-templates.ts';
@@ -17,7 +19,6 @@ export function eventButtons(allowedEvents: string[]) {
   };
 }
 
-/** Builds the list of the person's library's applications, newest first, and the choices of the new-application form. */
 /** Builds the lines that head an application wherever staff see it: library, standard, cycle and state in words, the next step and the buttons allowed now. */
 export function applicationSummary(detail: ApplicationDetail) {
   return {
@@ -32,14 +33,38 @@ export function applicationSummary(detail: ApplicationDetail) {
   };
 }
 
-export async function buildApplicationsView(em: EntityManager, standards: StandardRegistry, person: Person) {
+/**
+ * Builds the list entry of an application whose stored state this version cannot restore, so that one such
+ * application does not hide its library's others. Its own page explains the fault.
+ */
+function unreadableSummary(application: Application, libraryName: string, detail: string) {
+  return {
+    id: application.id,
+    libraryName,
+    standardTitle: application.standardId,
+    standardVersion: application.standardVersion,
+    cycle: cycleWords(application.cycle),
+    state: 'Cannot be shown',
+    nextStep: `${detail} Ask your administrator to upgrade Waymark, or the quality group to check this application.`,
+    ...eventButtons([]),
+  };
+}
+
+/** Builds the list of the person's library's applications, newest first, and the choices of the new-application form. */
+export async function buildApplicationsView(em: EntityManager, standards: StandardRegistry, person: Person, log: Logger) {
   const libraryId = person.library ?? null;
   const applications = libraryId === null ? [] : await em.find(ApplicationSchema, { library: libraryId }, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: 100 });
   const library = libraryId === null ? null : await em.findOne(LibrarySchema, { id: libraryId });
 
   const items = [];
   for (const application of applications) {
-    items.push(applicationSummary(await describeApplication(em, standards, application, person)));
+    try {
+      items.push(applicationSummary(await describeApplication(em, standards, application, person)));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'snapshot_incompatible') throw error;
+      log.error({ err: error, applicationId: application.id }, 'application listed without its state: its stored snapshot cannot be restored');
+      items.push(unreadableSummary(application, library?.name ?? '', error.detail));
+    }
   }
 
   const latestStandards = [...new Set(standards.list().map((standard) => standard.id))].map((id) => standards.latest(id)!);

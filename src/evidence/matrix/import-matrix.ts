@@ -17,12 +17,19 @@ export type ImportReport = { rows: number; created: number; errors: MatrixError[
 async function matrixFormat(part: UploadedPart): Promise<'csv' | 'xlsx'> {
   const name = sanitiseFileName(part.fileName);
   if (part.bytes.byteLength === 0) throw new AppError('empty_file', `The evidence matrix "${name}" is empty. Choose the file again.`);
+  // Excel's "Unicode Text" export is UTF-16 with a byte-order mark. The file-type check, written for evidence files, accepts only
+  // UTF-8 and Windows-1252 text and would reject it as binary. The CSV reader decodes UTF-16 and rejects binary content itself.
+  if (startsWithUtf16Bom(part.bytes)) return 'csv';
 
   const detected = await detectFileType(part.bytes, name.toLowerCase().endsWith('.csv') ? name : `${name}.csv`);
   if (detected.accepted && detected.kind === 'xlsx') return 'xlsx';
   if (detected.accepted && (detected.kind === 'csv' || detected.kind === 'text')) return 'csv';
   const found = detected.accepted ? detected.mediaType : detected.detected;
   throw new AppError('unsupported_media_type', `The evidence matrix "${name}" is ${found}. Upload it as CSV or as an Excel workbook (XLSX).`, { detectedType: found });
+}
+
+function startsWithUtf16Bom(bytes: Uint8Array): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
 }
 
 function toEvidence(item: ParsedMatrix['items'][number]): NewEvidence {
