@@ -79,7 +79,7 @@ export function authRoutes(deps: AppDeps) {
   });
 
   router.get('/', requireSignIn(), (c) => c.redirect(homePath(c.get('person').roles), 303));
-  router.get('/account', requireSignIn(), (c) => c.html(renderPage('account', pageBase(c, 'Your account'))));
+  router.get('/account', requireSignIn(), (c) => c.html(renderPage('account', { ...pageBase(c, 'Your account'), isAdmin: c.get('person').roles.includes('admin') })));
 
   return router;
 }

@@ -44,5 +44,6 @@ export function homePath(roles: readonly string[]): string {
   if (roles.includes('library_staff')) return '/applications';
   if (roles.includes('mentor')) return '/assignments';
   if (roles.includes('quality_group')) return '/dashboard';
+  if (roles.includes('admin')) return '/admin/people';
   return '/account';
 }

@@ -60,5 +60,5 @@ export function renderPage(name: string, context: PageContext): string {
   const layout = templates.get('layout');
   if (page === undefined || layout === undefined) throw new Error(`Page template ${name}.hbs or layout.hbs is missing from ${TEMPLATE_DIR}`);
   const roles = context.person?.roles ?? [];
-  return layout({ ...context, body: page(context), isStaff: roles.includes('library_staff'), isMentor: roles.includes('mentor'), isQuality: roles.includes('quality_group') });
+  return layout({ ...context, body: page(context), isStaff: roles.includes('library_staff'), isMentor: roles.includes('mentor'), isQuality: roles.includes('quality_group'), isAdmin: roles.includes('admin') });
 }

@@ -10,7 +10,7 @@ import { createRouter, limitJsonBody } from '../http/router.ts';
 import { IdParamSchema, jsonBody, jsonContent, problemResponses } from '../http/schemas.ts';
 import { VERDICTS } from './element-review.entity.ts';
 import { readRounds } from './round-reads.ts';
-import { openRoundOf } from './review-rounds.ts';
+import { moveReviewDueDate } from './review-due-date.ts';
 import { putVerdicts, verdictJson } from './verdict-writes.ts';
 
 const VerdictBody = z.strictObject({
@@ -126,15 +126,7 @@ export function reviewRoutes(deps: AppDeps) {
     async (c) => {
       const application = c.get('application');
       const { dueAt } = c.req.valid('json');
-      const round = await c.get('em').transactional(async (tx) => {
-        const open = await openRoundOf(tx, application.id);
-        if (open === null) throw new AppError('conflict', `Application ${application.id} has no open review round, so there is no due date to move. Assign a mentor first.`);
-        open.dueAt = new Date(dueAt.length === 10 ? `${dueAt}T23:59:59Z` : dueAt);
-        // Reminders count back from the due date, so a new date earns new ones. The overdue record stays once per round.
-        open.weekReminderAt = null;
-        open.dayReminderAt = null;
-        return open;
-      });
+      const round = await moveReviewDueDate(c.get('em'), application.id, dueAt);
       c.get('log').info({ applicationId: application.id, round: round.number, dueAt: round.dueAt.toISOString() }, 'review due date moved');
       return c.json({ number: round.number, dueAt: round.dueAt.toISOString() }, 200);
     },

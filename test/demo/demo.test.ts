@@ -121,7 +121,7 @@ describe('npm run demo', () => {
         ['library staff', '/applications', 'Northgate University Library'],
         ['mentor', '/assignments', 'Kingsmere University Library'],
         ['quality group', '/dashboard', 'Westmarch Medical School Library'],
-        ['admin', '/account', 'Sam Whitfield'],
+        ['admin', '/admin/people', 'Helen Marsh'],
       ];
       for (const [role, route, expected] of pages) {
         const { email, password } = signIn(demo.output(), role);

@@ -60,7 +60,9 @@ describe('sign-in in a browser', () => {
     await setPassword(app.db.em.fork(), admin.email, 'correct horse battery staple');
     const page = await signedInPage(browser, baseUrl, admin.email, 'correct horse battery staple');
 
-    expect(new URL(page.url()).pathname).toBe('/account');
+    expect(new URL(page.url()).pathname).toBe('/admin/people');
+    await page.goto(`${baseUrl}/account`);
+    expect(await page.$eval('main', (main) => main.textContent ?? '')).toContain('Manage people and libraries');
     await saveScreenshot(page, 'account');
     expect(await seriousViolations(page)).toEqual([]);
   });

@@ -80,7 +80,7 @@ describe('quality dashboard', () => {
 
     const page = await client.get('/dashboard');
     expect(page.status).toBe(200);
-    expect(page.html).toContain('Alpha Library');
+    expect(page.html).toContain(`<a href="/dashboard/applications/${ids.alpha}">Alpha Library</a>`);
     expect(page.html).toContain('3 of 57 (5%)');
     expect(page.html).toContain('Compliance: 3');
     expect(page.html).toContain('Overdue');
@@ -139,11 +139,11 @@ describe('quality dashboard', () => {
     const filtered = await client.get('/dashboard?state=peerReview.inReview');
     expect(filtered.html).toContain('1 application matches');
     expect(filtered.html).toContain('Beta Library');
-    expect(filtered.html).not.toContain('<td>Alpha Library</td>');
+    expect(filtered.html).not.toContain('>Alpha Library</a></td>');
 
     const sorted = await client.get('/dashboard?sort=library&order=desc');
     const table = /<table class="dashboard-table">[\s\S]*?<\/table>/.exec(sorted.html)![0];
-    const order = [...table.matchAll(/<tr>\s*<td>([^<]+)<\/td>/g)].map((match) => match[1]);
+    const order = [...table.matchAll(/<tr>\s*<td><a href="\/dashboard\/applications\/[^"]+">([^<]+)<\/a><\/td>/g)].map((match) => match[1]);
     // PostgreSQL's collation decides where the name starting with "=" falls, so only the two plain names are compared.
     expect(order).toHaveLength(4);
     expect(order.filter((name) => name.endsWith('Library'))).toEqual(['Beta Library', 'Alpha Library']);
