@@ -6,9 +6,9 @@ import { loadApplication, requireRole } from '../http/access.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { isUuid } from '../ids.ts';
 import { withMappings } from './evidence-reads.ts';
-import { updateEvidence } from './evidence-writes.ts';
 import { isMultipart, readMultipart } from './uploads/read-multipart.ts';
-import { checkUploadedFile, uploadFiles } from './uploads/upload-files.ts';
+import { replaceEvidenceFile } from './uploads/replace-file.ts';
+import { uploadFiles } from './uploads/upload-files.ts';
 
 const MAX_FILES_PER_REQUEST = 20;
 
@@ -54,12 +54,8 @@ export function uploadRoutes(deps: AppDeps) {
     const [part] = body.files;
     if (part === undefined || part.field !== 'file' || body.fields.size > 0) throw AppError.invalid('Send exactly one part named "file" and no other fields.');
 
-    const file = await checkUploadedFile(part, deps.config.imageMaxPixels);
-    const evidence = await c.get('em').transactional(async (tx) => {
-      await deps.contentStore.put(tx, file.sha256, file.bytes, file.mediaType);
-      const { bytes: _bytes, ...content } = file;
-      return updateEvidence(tx, application.id, evidenceId, c.get('person').id, standardOf(deps.standards, application), {}, content);
-    });
+    const uploadDeps = { em: c.get('em'), contentStore: deps.contentStore, config: deps.config };
+    const evidence = await replaceEvidenceFile(uploadDeps, application.id, evidenceId, c.get('person').id, standardOf(deps.standards, application), part);
 
     c.get('log').info({ applicationId: application.id, evidenceId, revision: evidence.revision }, 'evidence file replaced');
     const [json] = await withMappings(c.get('em'), [evidence]);

@@ -12,7 +12,7 @@ import { readMultipart } from '../evidence/uploads/read-multipart.ts';
 import { uploadFiles } from '../evidence/uploads/upload-files.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
 import { isUuid } from '../ids.ts';
-import { addComment } from '../review/review-comments.ts';
+import { addComment, setResolved } from '../review/review-comments.ts';
 import { checkFormPost } from './csrf.ts';
 import { requireSignIn } from './page-session.ts';
 import { actThenRedirect, errorMessage, loadStaffApplication, readCheckedForm, showStaffPage, type FieldError } from './staff-access.ts';
@@ -139,6 +139,42 @@ export function staffElementPages(deps: AppDeps) {
         const comment = await addComment(c.get('em'), application.id, standardFor(c), c.get('person').id, { elementCode: c.req.param('code'), body: form.body, parentId });
         c.get('log').info({ applicationId: application.id, commentId: comment.id, parentId }, 'review comment added');
         return `${elementPath(c)}?done=comment-added#comments`;
+      },
+      (error) => showElement(c, { message: errorMessage(error) }, error.status),
+    );
+  });
+
+  router.post(`${path}/unmap`, staff, loadStaffApplication, limitForm, async (c) => {
+    const form = await readCheckedForm(c);
+    const application = c.get('application');
+    const code = c.req.param('code');
+    const item = isUuid(form.evidenceId ?? '') ? await c.get('em').findOne(EvidenceSchema, { id: form.evidenceId, application: application.id, deletedAt: null }) : null;
+    if (item === null) throw AppError.notFound('evidence item', form.evidenceId ?? '');
+
+    return actThenRedirect(
+      c,
+      async () => {
+        const [current] = await withMappings(c.get('em'), [item]);
+        const elements = current.elements.filter((mapping) => mapping.code !== code);
+        await updateEvidence(c.get('em'), application.id, item.id, c.get('person').id, standardFor(c), { elements });
+        c.get('log').info({ applicationId: application.id, evidenceId: item.id, elementCode: code }, 'evidence removed from element');
+        return `${elementPath(c)}?done=evidence-unmapped#evidence`;
+      },
+      (error) => showElement(c, { message: errorMessage(error) }, error.status),
+    );
+  });
+
+  router.post(`${path}/comments/:commentId/resolve`, staff, loadStaffApplication, limitForm, async (c) => {
+    const form = await readCheckedForm(c);
+    const resolved = form.resolved !== 'false';
+
+    return actThenRedirect(
+      c,
+      async () => {
+        const application = c.get('application');
+        const comment = await setResolved(c.get('em'), application.id, c.req.param('commentId'), resolved, c.get('person').id);
+        c.get('log').info({ applicationId: application.id, commentId: comment.id, resolved }, 'review comment resolution changed');
+        return `${elementPath(c)}?done=${resolved ? 'comment-resolved' : 'comment-reopened'}#comments`;
       },
       (error) => showElement(c, { message: errorMessage(error) }, error.status),
     );

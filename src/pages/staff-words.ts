@@ -64,6 +64,12 @@ const DONE_MESSAGES: Record<string, string> = {
   'file-uploaded': 'The file was uploaded.',
   'evidence-mapped': 'The evidence now supports this element.',
   'comment-added': 'Your reply was added.',
+  'comment-resolved': 'The comment was marked resolved.',
+  'comment-reopened': 'The comment was reopened.',
+  'evidence-updated': 'The evidence was saved as a new revision.',
+  'evidence-unmapped': 'The evidence no longer supports this element. It stays in the application for other elements.',
+  'evidence-deleted': 'The evidence was deleted. Its history is kept until the application is withdrawn.',
+  'file-replaced': 'The new file was saved as a new revision.',
   'render-requested': 'A draft portfolio was requested. Reload this page to see its progress.',
   'matrix-imported': 'The evidence matrix was imported.',
 };

@@ -26,6 +26,7 @@ describe('staff pages in a browser', () => {
   let stop: () => Promise<void>;
   let staff: TestPerson;
   let applicationId: string;
+  let evidenceId: string;
 
   beforeAll(async () => {
     app = await createTestApp({ PORT: '0', COOKIE_SECURE: 'false', RENDER_IN_SERVICE: 'false' });
@@ -38,7 +39,7 @@ describe('staff pages in a browser', () => {
     const created = await app.call('POST', '/api/applications', staff.token, { libraryId: staff.libraryId, standardId: 'library-service-mark', cycle: 'initial' });
     applicationId = created.body.id;
     await app.call('POST', `/api/applications/${applicationId}/events`, staff.token, { type: 'start' });
-    await app.call('POST', `/api/applications/${applicationId}/evidence`, staff.token, { kind: 'link', title: 'Welcome survey', url: 'https://example.ac.uk/survey', elements: [{ code: 'A.1' }] });
+    evidenceId = (await app.call('POST', `/api/applications/${applicationId}/evidence`, staff.token, { kind: 'link', title: 'Welcome survey', url: 'https://example.ac.uk/survey', elements: [{ code: 'A.1' }] })).body.id;
     await app.call('POST', `/api/applications/${applicationId}/review/elements/A.1/comments`, staff.token, { body: 'Does the survey cover weekends?' });
     browser = await launchBrowser();
   });
@@ -83,6 +84,7 @@ describe('staff pages in a browser', () => {
       [`/applications/${applicationId}/elements/A.1`, 'staff-element-axe'],
       [`/applications/${applicationId}/elements/B.3`, 'staff-element-empty'],
       [`/applications/${applicationId}/matrix`, 'staff-matrix'],
+      [`/applications/${applicationId}/evidence/${evidenceId}?from=A.1`, 'staff-evidence'],
     ];
 
     for (const [path, name] of pages) {
