@@ -173,6 +173,25 @@ describe('evidence file uploads', () => {
       expect(await count(id)).toBe(2);
     });
 
+    it('counts a larger replacement against the total', async () => {
+      const id = await newDraft();
+      const sizes = [150_000, 150_000, 90_000];
+      const items = [];
+      for (const [index, size] of sizes.entries()) {
+        items.push(await app.upload(evidenceUrl(id), staff.token, [{ name: 'file', fileName: `part${index}.txt`, body: ascii(`${index}`.repeat(size)) }]));
+      }
+      const replaceUrl = `${evidenceUrl(id)}/${items[2].body[0].id}/file`;
+
+      const tooLarge = await app.upload(replaceUrl, staff.token, [{ name: 'file', fileName: 'part2.txt', body: ascii('2'.repeat(199_000)) }], 'PUT');
+      const fits = await app.upload(replaceUrl, staff.token, [{ name: 'file', fileName: 'part2.txt', body: ascii('2'.repeat(95_000)) }], 'PUT');
+
+      expect(items.map((item) => item.status)).toEqual([201, 201, 201]);
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body.detail).toContain('APPLICATION_MAX_BYTES');
+      expect(fits.status).toBe(200);
+      expect(fits.body).toMatchObject({ size: 95_000, revision: 2 });
+    });
+
     it('rejects unknown element codes', async () => {
       const response = await app.upload(evidenceUrl(draft), staff.token, [{ name: 'elements', body: '1.1.1,9.9.9' }, { name: 'file', fileName: 'a.pdf', body: makePdf() }]);
 
