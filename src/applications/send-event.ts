@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { OptimisticLockError, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { createActor } from 'xstate';
 
 import { applicationMachine, type ApplicationEvent } from '../../machines/application.machine.ts';
 import { allowedEventTypes, explainRefusal } from '../../machines/explain-refusal.ts';
 import { AppError } from '../errors.ts';
+import { isUuid } from '../ids.ts';
 import { readCoverageSets, summariseCoverage } from '../evidence/coverage.ts';
 import type { Logger } from '../logger.ts';
 import { PersonSchema, type Person } from '../people/person.entity.ts';
@@ -39,7 +40,9 @@ export type SendEventResult = { application: Application; fromState: string; toS
 export async function sendEvent(deps: SendEventDeps, applicationId: string, sender: Person, request: EventRequest): Promise<SendEventResult> {
   try {
     return await deps.em.transactional(async (em) => {
-      const application = await em.findOne(ApplicationSchema, { id: applicationId });
+      // The row lock makes an evidence write in flight (which holds a share lock) commit first, so the
+      // coverage read below sees it, and makes evidence writes wait until this event has committed.
+      const application = isUuid(applicationId) ? await em.findOne(ApplicationSchema, { id: applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }) : null;
       const roles = application === null ? new Set<ActingRole>() : actingRoles(sender, application);
       if (application === null || roles.size === 0) throw AppError.notFound('application', applicationId);
       if (!maySend(request.type, roles)) {
