@@ -9,6 +9,7 @@ import { heatmapLegend, heatmapSvg } from './heatmap-svg.ts';
 import { lifecycleSvg, readLifecycle } from './lifecycle-diagram.ts';
 import { pageBase, requireSignIn } from './page-session.ts';
 import { renderPage, stateInWords } from './page-templates.ts';
+import { cycleWords } from './staff-words.ts';
 
 const PAGE_SIZE = 25;
 const HEATMAP_PAGE_SIZE = 40;
@@ -90,8 +91,18 @@ function ratingIds(deps: AppDeps): string[] {
   return [...new Set(deps.standards.list().flatMap((standard) => standard.ratingScale.map((rating) => rating.id)))];
 }
 
-function csvLines(rows: DashboardRow[], ratings: string[]): string {
-  const header = ['Library', 'Standard', 'Version', 'Cycle', 'State', 'Days in state', 'Elements', 'With evidence', 'Rated', ...ratings.map((id) => `Rated ${id}`), 'Mentor', 'Review due', 'Overdue'];
+/** Names a rating by its label in the first standard that has it, so that the CSV headers read as the standard writes them. */
+function ratingLabel(deps: AppDeps, id: string): string {
+  return deps.standards.list().flatMap((standard) => standard.ratingScale).find((rating) => rating.id === id)?.label ?? id;
+}
+
+/** Names a standard by its title, or by its id when it is no longer loaded. */
+function standardTitle(deps: AppDeps, id: string): string {
+  return deps.standards.latest(id)?.title ?? id;
+}
+
+function csvLines(deps: AppDeps, rows: DashboardRow[], ratings: string[]): string {
+  const header = ['Library', 'Standard', 'Version', 'Cycle', 'State', 'Days in state', 'Elements', 'With evidence', 'Rated', ...ratings.map((id) => `Rated ${ratingLabel(deps, id)}`), 'Mentor', 'Review due', 'Overdue'];
   const lines = [header.map(csvCell).join(',')];
   for (const row of rows) {
     const cells = [row.libraryName, row.standard, row.standardVersion, row.cycle, stateInWords(row.state), row.daysInState, row.elements, row.withEvidence, row.rated, ...ratings.map((id) => row.ratings[id] ?? 0), row.mentorName, row.dueAt?.toISOString() ?? null, row.overdue ? 'yes' : 'no'];
@@ -139,11 +150,11 @@ export function qualityPages(deps: AppDeps): Hono<AppEnv> {
         const currentOrder = filters.order === 'asc' ? 'ascending' : 'descending';
         return { ...column, link: linkWith(filters, { sort: column.sort, order, page: 1 }), ariaSort: current ? currentOrder : null };
       }),
-      rows: rows.map((row) => ({ ...row, dueAt: row.dueAt?.toISOString() ?? null, ratingList: ratingList(deps, row) })),
+      rows: rows.map((row) => ({ ...row, dueAt: row.dueAt?.toISOString() ?? null, ratingList: ratingList(deps, row), standardTitle: standardTitle(deps, row.standard), cycleWords: cycleWords(row.cycle) })),
       stateChoices: readLifecycle({}).states.filter((state) => !state.compound).map((state) => ({ value: state.path, words: stateInWords(state.path), selected: state.path === filters.state })),
       libraryChoices: choices.libraries.map((library) => ({ ...library, selected: library.id === filters.libraryId })),
-      standardChoices: choices.standards.map((id) => ({ id, selected: id === filters.standardId })),
-      cycleChoices: CYCLES.map((cycle) => ({ value: cycle, selected: cycle === filters.cycle })),
+      standardChoices: choices.standards.map((id) => ({ id, title: standardTitle(deps, id), selected: id === filters.standardId })),
+      cycleChoices: CYCLES.map((cycle) => ({ value: cycle, words: cycleWords(cycle), selected: cycle === filters.cycle })),
       heatmap: heatmap === null ? null : { svg: heatmapSvg(heatmap), rows: heatmap.rows, criteria: heatmap.standard.criteria, title: heatmap.standard.title, mode: filters.heatmap, legend: heatmapLegend(), totalLibraries: heatmap.totalLibraries },
       heatmapStandard,
       coverageLink: linkWith(filters, { heatmap: 'coverage', heatmapPage: 1 }),
@@ -153,7 +164,7 @@ export function qualityPages(deps: AppDeps): Hono<AppEnv> {
       heatmapPage: filters.heatmapPage,
       heatmapPages,
       workload: (await readMentorWorkload(em, deps.config.mentorDefaultCapacity)).map((mentor) => ({ ...mentor, full: mentor.load >= mentor.capacity })),
-      upcoming: await readUpcoming(em, now),
+      upcoming: (await readUpcoming(em, now)).map((item) => ({ ...item, standard: standardTitle(deps, item.standard), detail: item.kind === 'accreditation' ? cycleWords(item.detail).toLowerCase() : item.detail })),
       lifecycleSvg: lifecycleSvg(counts),
       stateTable: readLifecycle(counts).states.filter((state) => !state.compound),
     };
@@ -165,7 +176,7 @@ export function qualityPages(deps: AppDeps): Hono<AppEnv> {
     const query = { ...toQuery(filters), limit: CSV_MAX_ROWS, offset: 0 };
     const { rows } = await readDashboard(c.get('em'), deps.standards, query, new Date());
     const day = new Date().toISOString().slice(0, 10);
-    return c.body(csvLines(rows, ratingIds(deps)), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="waymark-applications-${day}.csv"` });
+    return c.body(csvLines(deps, rows, ratingIds(deps)), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="waymark-applications-${day}.csv"` });
   });
 
   return router;

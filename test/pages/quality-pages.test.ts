@@ -83,6 +83,8 @@ describe('quality dashboard', () => {
     expect(page.html).toContain(`<a href="/dashboard/applications/${ids.alpha}">Alpha Library</a>`);
     expect(page.html).toContain('3 of 57 (5%)');
     expect(page.html).toContain('Compliance: 3');
+    expect(page.html).toMatch(/<td>Customer Service Excellence <span class="muted">[^<]+<\/span><br>Initial assessment<\/td>/);
+    expect(page.html).toContain('<option value="annual_review">Annual review</option>');
     expect(page.html).toContain('Overdue');
     expect(page.html).toMatch(/<th scope="col" aria-sort="ascending"><a href="[^"]*order&#x3D;desc[^"]*">Library<\/a><\/th>/);
     expect(page.html).toMatch(/<th scope="col"><a href="[^"]*sort&#x3D;coverage[^"]*">Coverage<\/a><\/th>/);
@@ -161,7 +163,7 @@ describe('quality dashboard', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = csv.html.trimEnd().split('\r\n');
-    expect(lines[0]).toMatch(/^Library,Standard,Version,Cycle,State,Days in state,Elements,With evidence,Rated,Rated compliance_plus,/);
+    expect(lines[0]).toMatch(/^Library,Standard,Version,Cycle,State,Days in state,Elements,With evidence,Rated,Rated Compliance Plus,/);
     expect(lines).toHaveLength(5);
     expect(lines.find((line) => line.startsWith('Alpha Library,'))).toMatch(/^Alpha Library,cse,[^,]+,initial,Gathering evidence,10,57,3,4,0,3,1,0,/);
     expect(lines.find((line) => line.startsWith('Beta Library,'))).toMatch(/,Person \d+,\d{4}-\d{2}-\d{2}T[^,]+,yes$/);
