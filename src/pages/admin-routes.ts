@@ -13,13 +13,15 @@ import { checkPersonForm, personFieldError, readPersonForm, toNewPerson, type Pe
 import { libraryChoices, paging, readLibraries, readPeople, readPerson, roleChoices } from './admin-views.ts';
 import { pageBase, requireSignIn } from './page-session.ts';
 import { renderPage } from './page-templates.ts';
+import { setPassword } from './passwords.ts';
 import { readCheckedForm, type FieldError } from './staff-access.ts';
 
 /** Success messages by the `done` query key that a form's redirect sets. Any other key shows nothing. */
 const DONE_MESSAGES: Record<string, string> = {
   'library-added': 'The library is added.',
-  'person-added': 'The person is added. They sign in once a password is set for them with the waymark user password command.',
+  'person-added': 'The person is added. They can sign in once you set a password for them below.',
   'tokens-revoked': 'Every API token of this person is revoked.',
+  'password-set': 'The password is set. Give it to the person by a channel other than email, and ask them to keep it to themselves.',
 };
 
 function doneMessage(c: Context<AppEnv>): { kind: 'success'; text: string } | null {
@@ -42,7 +44,7 @@ async function loadPerson(c: Context<AppEnv>): Promise<Person> {
   return person;
 }
 
-/** Builds the administrators' pages: libraries, people, adding either, and revoking a person's API tokens. */
+/** Builds the administrators' pages: libraries, people, adding either, setting a person's password and revoking their API tokens. */
 export function adminPages(_deps: AppDeps): Hono<AppEnv> {
   const router = new Hono<AppEnv>();
   const admin = requireSignIn('admin');
@@ -109,9 +111,27 @@ export function adminPages(_deps: AppDeps): Hono<AppEnv> {
     return c.redirect(`/admin/people/${person.id}?done=person-added`, 303);
   });
 
-  router.get('/admin/people/:id', admin, async (c) => {
-    const person = await readPerson(c.get('em'), await loadPerson(c));
-    return render(c, 'admin-person', person.name, { shown: person });
+  const showPerson = async (c: Context<AppEnv>, errors: FieldError[] = [], status: ContentfulStatusCode = 200) => {
+    const person = await readPerson(c.get('em').fork({ clear: true }), await loadPerson(c));
+    return render(c, 'admin-person', person.name, { shown: person, errors }, status);
+  };
+
+  router.get('/admin/people/:id', admin, (c) => showPerson(c));
+
+  router.post('/admin/people/:id/password', admin, limitForm, async (c) => {
+    const person = await loadPerson(c);
+    const form = await readCheckedForm(c);
+    const password = form.password ?? '';
+    if (password !== (form.confirm ?? '')) return showPerson(c, [{ field: 'new-password', text: 'The two passwords differ. Type the same password in both boxes.' }], 422);
+
+    try {
+      await setPassword(c.get('em'), person.email, password);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return showPerson(c, [{ field: 'new-password', text: error.detail }], error.status as ContentfulStatusCode);
+    }
+    c.get('log').info({ passwordPersonId: person.id }, 'password set from the admin page');
+    return c.redirect(`/admin/people/${person.id}?done=password-set`, 303);
   });
 
   router.post('/admin/people/:id/tokens/revoke', admin, limitForm, async (c) => {

@@ -214,6 +214,37 @@ describe('admin pages', () => {
     expect(after.html).toContain('<dt>Live API tokens</dt><dd>0</dd>');
   });
 
+  it('sets a password the person signs in with', async () => {
+    const person = await app.person(['library_staff'], northgate);
+    const client = await signedIn(admin);
+    const page = await client.get(`/admin/people/${person.id}`);
+    expect(page.html).toContain('Not set yet');
+    const csrf = PageClient.csrf(page.html);
+
+    const differ = await client.post(`/admin/people/${person.id}/password`, { _csrf: csrf, password: 'granite willow harbour', confirm: 'granite willow harbor' });
+    const short = await client.post(`/admin/people/${person.id}/password`, { _csrf: csrf, password: 'short', confirm: 'short' });
+    const set = await client.post(`/admin/people/${person.id}/password`, { _csrf: csrf, password: 'granite willow harbour', confirm: 'granite willow harbour' });
+
+    expect(differ.status).toBe(422);
+    expect(differ.html).toContain('href="#new-password">The two passwords differ.');
+    expect(short.status).toBe(422);
+    expect(short.html).toContain('The password is 5 characters long; use 10 to 200.');
+    expect(set.status).toBe(303);
+    expect(set.headers.get('location')).toBe(`/admin/people/${person.id}?done=password-set`);
+    const signIn = await new PageClient(app).signIn(person.email, 'granite willow harbour');
+    expect(signIn.headers.get('location')).toBe('/applications');
+  });
+
+  it('lets only admins set a password', async () => {
+    const client = await signedIn(quality);
+    const page = await client.get('/dashboard');
+
+    const response = await client.post(`/admin/people/${staff.id}/password`, { _csrf: PageClient.csrf(page.html), password: 'granite willow harbour', confirm: 'granite willow harbour' });
+
+    expect(response.status).toBe(403);
+    expect((await new PageClient(app).signIn(staff.email, PASSWORD)).headers.get('location')).toBe('/applications');
+  });
+
   it('returns 404 for an unknown person', async () => {
     const client = await signedIn(admin);
 
