@@ -1,7 +1,7 @@
 import type { ApplicationEvent } from '../../machines/application.machine.ts';
 import type { ActingRole } from './access.ts';
 
-type EventType = ApplicationEvent['type'];
+export type EventType = ApplicationEvent['type'];
 
 /** The acting roles allowed to send each event; `mentor` means the application's assigned mentor. */
 export const EVENT_SENDERS: Record<EventType, readonly ActingRole[]> = {

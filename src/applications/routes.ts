@@ -1,17 +1,47 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 
+import { APPLICATION_EVENT_TYPES } from '../../machines/application.machine.ts';
+import { applicationStatePaths } from '../../machines/state-paths.ts';
+import { AppError } from '../errors.ts';
 import { loadApplication, requireRole } from '../http/access.ts';
-import type { AppDeps } from '../http/env.ts';
+import type { AppDeps, AppEnv } from '../http/env.ts';
 import { createRouter, limitJsonBody } from '../http/router.ts';
 import { IdParamSchema, jsonBody, jsonContent, listOf, PageQuerySchema, problemResponses } from '../http/schemas.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
-import { visibleApplications } from './access.ts';
+import { actingRoles, visibleApplications } from './access.ts';
 import { CYCLES, ApplicationSchema } from './application.entity.ts';
 import { describeApplication, summariseApplication } from './application-view.ts';
 import { createApplication } from './create-application.ts';
 import { EventRequestSchema } from './event-schemas.ts';
+import { describeSenders, maySend, type EventType } from './event-senders.ts';
 import { readHistory } from './history.ts';
 import { sendEvent } from './send-event.ts';
+
+const STATE_PATHS = applicationStatePaths();
+
+/**
+ * Rejects (403) an event the caller may never send before its body is checked,
+ * so that a wrong role is told so rather than how to fill in a payload it cannot use.
+ * A body that is not JSON, or has no known type, is left to the validator.
+ */
+const checkEventSender: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const body: unknown = await c.req.json().catch(() => null);
+  const type = typeof body === 'object' && body !== null ? (body as { type?: unknown }).type : undefined;
+  if (typeof type === 'string' && (APPLICATION_EVENT_TYPES as readonly string[]).includes(type)) {
+    const eventType = type as EventType;
+    if (!maySend(eventType, actingRoles(c.get('person'), c.get('application')))) {
+      throw AppError.forbidden(`You may not send ${eventType}: it is sent by ${describeSenders(eventType)}.`);
+    }
+  }
+  await next();
+};
+
+/** Filters by a state path; a state that holds others matches every state inside it. */
+function stateFilter(state: string | undefined) {
+  if (state === undefined) return {};
+  return STATE_PATHS.find((candidate) => candidate.path === state)?.compound ? { state: { $like: `${state}.%` } } : { state };
+}
 
 const CriterionCoverageJson = z.object({ code: z.string(), title: z.string(), elements: z.number(), withEvidence: z.number(), rated: z.number() });
 const ApplicationSummaryJson = z
@@ -80,14 +110,14 @@ export function applicationRoutes(deps: AppDeps) {
       tags: ['Applications'],
       summary: 'List the applications the caller may see',
       middleware: [requireRole(...APPLICATION_READERS)] as const,
-      request: { query: PageQuerySchema.extend({ state: z.string().max(100).optional(), libraryId: z.uuid().optional() }) },
+      request: { query: PageQuerySchema.extend({ state: z.enum(STATE_PATHS.map((state) => state.path) as [string, ...string[]]).optional().openapi({ description: 'A state by its dotted path; a state that holds others, such as peerReview, matches all of them' }), libraryId: z.uuid().optional() }) },
       responses: { 200: jsonContent(listOf(ApplicationSummaryJson), 'Applications, newest first'), ...problemResponses(401, 403, 422) },
     }),
     async (c) => {
       const { limit, offset, state, libraryId } = c.req.valid('query');
       const em = c.get('em');
       const where = {
-        $and: [visibleApplications(c.get('person')), state === undefined ? {} : { state }, libraryId === undefined ? {} : { library: libraryId }],
+        $and: [visibleApplications(c.get('person')), stateFilter(state), libraryId === undefined ? {} : { library: libraryId }],
       };
       const [applications, total] = await em.findAndCount(ApplicationSchema, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit, offset });
       const libraries = await em.find(LibrarySchema, { id: { $in: [...new Set(applications.map((application) => application.library))] } });
@@ -117,7 +147,7 @@ export function applicationRoutes(deps: AppDeps) {
       tags: ['Applications'],
       summary: 'Send a lifecycle event',
       description: 'The body is the event: `{type, ...payload}`. A 409 names the state and lists the events allowed in it, or the rule that rejected the event.',
-      middleware: [requireRole(...APPLICATION_READERS), loadApplication, limitBody] as const,
+      middleware: [requireRole(...APPLICATION_READERS), loadApplication, limitBody, checkEventSender] as const,
       request: { params: IdParamSchema, body: jsonBody(EventRequestSchema) },
       responses: {
         200: jsonContent(ApplicationJson.extend({ fromState: z.string(), sequence: z.number() }), 'The application after the event'),

@@ -142,6 +142,11 @@ async function addFacts(em: EntityManager, application: Application, standard: R
     }
 
     case 'outcome.record': {
+      // An assessor reports on a visit that has happened, and the next cycle's due dates count from this date.
+      const today = new Date().toISOString().slice(0, 10);
+      if (request.reportDate > today) {
+        throw AppError.invalid(`reportDate "${request.reportDate}" is after today (${today}). Give the date on the assessor's report.`);
+      }
       const unknownCodes = Object.keys(request.ratings).filter((code) => !standard.hasElement(code));
       const unknownRatings = [...new Set(Object.values(request.ratings).filter((rating) => !standard.hasRating(rating)))];
       if (unknownCodes.length > 0 || unknownRatings.length > 0) {

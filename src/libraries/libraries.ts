@@ -5,11 +5,20 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import { AppError } from '../errors.ts';
 import { LibrarySchema, type Library } from './library.entity.ts';
 
-/** Adds a member library; names are unique, since people pick libraries by name. */
+/**
+ * Adds a member library. Names are unique whatever their case and spacing,
+ * since people pick libraries by name.
+ */
 export async function addLibrary(em: EntityManager, rawName: string): Promise<Library> {
-  const name = rawName.trim();
+  const name = rawName.trim().replace(/\s+/g, ' ');
   if (name === '' || name.length > 200) {
     throw AppError.invalid(`Library name "${rawName}" is invalid: expected 1 to 200 characters.`);
+  }
+
+  // NOTE: the database enforces exact names only, so two names differing in case and added at the same moment can both pass.
+  const [same] = await em.getConnection().execute<{ name: string }[]>('select name from library where lower(name) = lower(?) limit 1', [name], 'all', em.getTransactionContext());
+  if (same !== undefined) {
+    throw new AppError('conflict', `A library named "${same.name}" already exists. Use its id, or choose another name.`);
   }
 
   try {

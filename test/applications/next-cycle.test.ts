@@ -16,12 +16,12 @@ const content = ({ kind, title, body, url, fileName, sha256, size, mediaType, re
 
 // Report dates of one whole cycle and the start of the next. The first annual review is reported late,
 // and the second review and the reassessment still fall due on the cycle's anniversaries.
-const CHAIN_REPORT_DATES = ['2026-11-20', '2028-01-15', '2028-11-02', '2029-12-03'];
+const CHAIN_REPORT_DATES = ['2022-11-20', '2024-01-15', '2024-11-02', '2025-12-03'];
 const CHAIN_EXPECTED = [
-  { cycle: 'annual_review', reviewNumber: 1, cycleStartedOn: '2026-11-20', dueOn: '2027-11-20' },
-  { cycle: 'annual_review', reviewNumber: 2, cycleStartedOn: '2026-11-20', dueOn: '2028-11-20' },
-  { cycle: 'reassessment', reviewNumber: null, cycleStartedOn: '2026-11-20', dueOn: '2029-11-20' },
-  { cycle: 'annual_review', reviewNumber: 1, cycleStartedOn: '2029-12-03', dueOn: '2030-12-03' },
+  { cycle: 'annual_review', reviewNumber: 1, cycleStartedOn: '2022-11-20', dueOn: '2023-11-20' },
+  { cycle: 'annual_review', reviewNumber: 2, cycleStartedOn: '2022-11-20', dueOn: '2024-11-20' },
+  { cycle: 'reassessment', reviewNumber: null, cycleStartedOn: '2022-11-20', dueOn: '2025-11-20' },
+  { cycle: 'annual_review', reviewNumber: 1, cycleStartedOn: '2025-12-03', dueOn: '2026-12-03' },
 ];
 
 describe('next application of the cycle', () => {
@@ -112,10 +112,10 @@ describe('next application of the cycle', () => {
     });
 
     it.each([
-      ['initial', { cycle: 'initial', cycleStartedOn: null, reviewNumber: null }, '2026-11-20', CHAIN_EXPECTED[0]],
-      ['late first review', { cycle: 'annual_review', cycleStartedOn: '2026-11-20', reviewNumber: 1 }, '2028-01-15', CHAIN_EXPECTED[1]],
-      ['second review', { cycle: 'annual_review', cycleStartedOn: '2026-11-20', reviewNumber: 2 }, '2028-11-02', CHAIN_EXPECTED[2]],
-      ['reassessment', { cycle: 'reassessment', cycleStartedOn: '2026-11-20', reviewNumber: null }, '2029-12-03', CHAIN_EXPECTED[3]],
+      ['initial', { cycle: 'initial', cycleStartedOn: null, reviewNumber: null }, '2022-11-20', CHAIN_EXPECTED[0]],
+      ['late first review', { cycle: 'annual_review', cycleStartedOn: '2022-11-20', reviewNumber: 1 }, '2024-01-15', CHAIN_EXPECTED[1]],
+      ['second review', { cycle: 'annual_review', cycleStartedOn: '2022-11-20', reviewNumber: 2 }, '2024-11-02', CHAIN_EXPECTED[2]],
+      ['reassessment', { cycle: 'reassessment', cycleStartedOn: '2022-11-20', reviewNumber: null }, '2025-12-03', CHAIN_EXPECTED[3]],
       ['review created by hand', { cycle: 'annual_review', cycleStartedOn: null, reviewNumber: null }, '2027-06-10', { cycle: 'annual_review', reviewNumber: 2, cycleStartedOn: '2026-06-10', dueOn: '2028-06-10' }],
     ] as const)('nextCycleStep after %s', (_case, application, reportDate, expected) => {
       expect(nextCycleStep(application, reportDate)).toEqual(expected);
@@ -130,10 +130,10 @@ describe('next application of the cycle', () => {
 
     beforeAll(async () => {
       initial = await createInitial();
-      await recordOutcome(initial.id, '2026-11-20');
+      await recordOutcome(initial.id, '2022-11-20');
       submittedBefore = (await app.call('GET', `${base(initial.id)}/submissions`, quality.token)).body;
       blobsBefore = await blobCount();
-      next = await startDirectly(initial.id, '2026-11-20');
+      next = await startDirectly(initial.id, '2022-11-20');
     });
 
     it('sets the cycle fields', () => {
@@ -144,7 +144,7 @@ describe('next application of the cycle', () => {
       const history = await app.call('GET', `${base(next.id)}/history`, staff.token);
       expect(history.body.total).toBe(1);
       expect(history.body.items[0]).toMatchObject({ type: 'application.created', kind: 'record', actor: { id: quality.id }, fromState: null, toState: 'draft' });
-      expect(history.body.items[0].payload).toMatchObject({ previousApplicationId: initial.id, cycle: 'annual_review', dueOn: '2027-11-20' });
+      expect(history.body.items[0].payload).toMatchObject({ previousApplicationId: initial.id, cycle: 'annual_review', dueOn: '2023-11-20' });
     });
 
     it('copies live evidence at its current revision', async () => {
@@ -184,7 +184,7 @@ describe('next application of the cycle', () => {
     });
 
     it('returns the same successor twice', async () => {
-      const again = await startDirectly(initial.id, '2026-11-20');
+      const again = await startDirectly(initial.id, '2022-11-20');
       expect(again.id).toBe(next.id);
       expect(await successorsOf(initial.id)).toHaveLength(1);
     });
@@ -220,7 +220,7 @@ describe('next application of the cycle', () => {
 
     it('creates the next application', async () => {
       const { id } = await createInitial();
-      await recordOutcome(id, '2026-11-20');
+      await recordOutcome(id, '2022-11-20');
 
       const next = await onlySuccessor(id);
       expect(next).toMatchObject({ ...CHAIN_EXPECTED[0], state: 'draft' });
@@ -231,7 +231,7 @@ describe('next application of the cycle', () => {
 
     it('shows the cycle fields', async () => {
       const { id } = await createInitial();
-      await recordOutcome(id, '2026-11-20');
+      await recordOutcome(id, '2022-11-20');
       const next = await onlySuccessor(id);
 
       const detail = await app.call('GET', base(next.id), staff.token);
@@ -247,12 +247,12 @@ describe('next application of the cycle', () => {
 
     it('creates nothing when not accredited', async () => {
       const { id } = await createInitial();
-      await recordOutcome(id, '2026-11-20', 'non_compliance');
+      await recordOutcome(id, '2022-11-20', 'non_compliance');
       expect(await successorsOf(id)).toHaveLength(0);
 
       await send(id, staff.token, { type: 'reopen' });
-      await recordOutcome(id, '2027-03-05');
-      expect(await onlySuccessor(id)).toMatchObject({ cycle: 'annual_review', reviewNumber: 1, cycleStartedOn: '2027-03-05', dueOn: '2028-03-05' });
+      await recordOutcome(id, '2023-03-05');
+      expect(await onlySuccessor(id)).toMatchObject({ cycle: 'annual_review', reviewNumber: 1, cycleStartedOn: '2023-03-05', dueOn: '2024-03-05' });
     });
   });
 });

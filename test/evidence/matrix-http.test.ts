@@ -311,6 +311,21 @@ describe('evidence matrix over HTTP', () => {
   });
 
   describe('invalid rows', () => {
+    it('counts rows, not problems', async () => {
+      const id = await newDraft();
+      const csv = toCsv([
+        ['Element', 'Title', 'Date'],
+        ['9.9.9', 'Unknown code', ''],
+        ['1.2.1', '', '31/02/2026'],
+      ]);
+
+      const response = await importFile(id, 'matrix.csv', csv);
+
+      expect(response.status).toBe(422);
+      expect(response.body.errors).toHaveLength(3);
+      expect(response.body.detail).toMatch(/^The evidence matrix has 2 invalid rows \(3 problems\), so nothing was imported\./);
+    });
+
     it('rejects the whole matrix and names each row', async () => {
       const id = await newDraft();
       await app.call('POST', `/api/applications/${id}/evidence`, staff.token, { kind: 'note', title: 'Existing note', body: 'Added by hand', elements: [{ code: '1.1.1' }] });

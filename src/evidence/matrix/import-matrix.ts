@@ -60,8 +60,10 @@ export async function importMatrix(em: EntityManager, applicationId: string, aut
   const report: ImportReport = { rows: parsed.rows, created: parsed.items.length, errors: parsed.errors, columns: parsed.columns };
   if (parsed.errors.length > 0) {
     const first = parsed.errors[0];
+    const rows = new Set(parsed.errors.map((error) => error.row)).size;
+    const problems = parsed.errors.length > rows ? ` (${parsed.errors.length} problems)` : '';
     throw AppError.invalid(
-      `The evidence matrix has ${parsed.errors.length} invalid row${parsed.errors.length > 1 ? 's' : ''}, so nothing was imported. First: row ${first.row}${first.column === null ? '' : `, column "${first.column}"`}: ${first.message}`,
+      `The evidence matrix has ${rows} invalid row${rows > 1 ? 's' : ''}${problems}, so nothing was imported. First: row ${first.row}${first.column === null ? '' : `, column "${first.column}"`}: ${first.message}`,
       { ...report, created: 0 },
     );
   }
