@@ -56,7 +56,7 @@ describe('portfolio templates', () => {
     const html = renderPortfolioHtml(view);
 
     expect(view.criteria[0]).toMatchObject({ code: 'A', level: 'dimension', groups: [] });
-    expect(html).toContain('<h1 id="group-A"><span class="eyebrow">Dimension A</span>Welcome</h1>');
+    expect(html).toContain('<h1 id="group-A"><span class="eyebrow">Dimension A:</span> Welcome</h1>');
     expect(html).toContain('<h2 id="element-A.1"><span class="code">A.1</span> Staff greet visitors and offer help</h2>');
     expect(html).toContain('Annual review');
     expect(html).toContain('2 March 2026');

@@ -131,7 +131,7 @@ describe('printed CSE portfolio', () => {
     const listedPage = (entry: string) => Number(new RegExp(`${escapeRegExp(entry)} (\\d+)`).exec(contents)?.[1]);
 
     for (const criterion of draft.view.criteria) {
-      expect(listedPage(`${criterion.code} ${criterion.title}`)).toBe(headingPage(`Criterion ${criterion.code} ${criterion.title}`));
+      expect(listedPage(`${criterion.code} ${criterion.title}`)).toBe(headingPage(`Criterion ${criterion.code}: ${criterion.title}`));
       for (const element of elementsOf(criterion)) {
         const heading = `${element.code} ${element.title}`;
         expect(listedPage(heading), heading).toBe(headingPage(heading));
@@ -167,6 +167,7 @@ describe('printed CSE portfolio', () => {
     expect(titles).toContain('Contents');
     expect(titles).toContain('Appendix B: Evidence index');
     expect(titles).toContain('1.1.1 Evidence-based profile of current and potential customer groups');
+    expect(titles).toContain('Criterion 1: Customer Insight');
     expect(titles.length).toBeGreaterThanOrEqual(1 + 5 + 15 + 57);
   });
 
