@@ -14,7 +14,7 @@ import { saveRender, waitForSubmittedRender } from '../src/demo/submitted-portfo
 import { createLogger } from '../src/logger.ts';
 import { setPassword } from '../src/pages/passwords.ts';
 import { findPersonByEmail } from '../src/people/people.ts';
-import { issueToken } from '../src/people/tokens.ts';
+import { issueToken, revokeTokens } from '../src/people/tokens.ts';
 import { openRuntime } from '../src/runtime.ts';
 import { reportStartFailure, startServer, stopOnSignals } from '../src/server.ts';
 
@@ -83,9 +83,10 @@ try {
     const found = await findPersonByEmail(em, person.email).catch(() => null);
     if (found === null) continue;
 
-    // A fresh password and token each run, so that no fixed secret ships with Waymark.
+    // A fresh password and token each run, so that no fixed secret ships with Waymark; the last run's tokens stop working.
     const password = randomWords();
     await setPassword(em, person.email, password);
+    await revokeTokens(em, found.id);
     credentials.set(person.role, { password, token: await issueToken(em, found.id) });
   }
 
@@ -104,6 +105,7 @@ try {
   say(`Sign in at ${url}/login (new passwords each run):`);
   const listed = people.filter((person) => credentials.has(person.role));
   for (const person of listed) say(`  ${person.role.padEnd(14)} ${person.email.padEnd(42)} password: ${credentials.get(person.role)!.password}`);
+  say('  (The mentor also works for their own library: their reviews are under Assignments, at /assignments.)');
   say();
   say('API tokens for the same people (send as Authorization: Bearer <token>):');
   for (const person of listed) say(`  ${person.role.padEnd(14)} ${credentials.get(person.role)!.token}`);

@@ -44,7 +44,7 @@ export async function loadConsortium(options: LoadOptions): Promise<{ applicatio
     say(`Walking ${STORIES.length} libraries' applications through their lifecycles`);
     await tellStories(context);
 
-    say('Northgate University Library: the centrepiece, from its evidence matrix to the assessor\u2019s outcome');
+    say("Northgate University Library: the centrepiece, from its evidence matrix to the assessor's outcome");
     const centrepiece = await buildCentrepiece(context, options.outDir);
     say(`Loaded the consortium in ${Math.round((Date.now() - started) / 1000)} s`);
     return centrepiece;
