@@ -4,7 +4,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 
 import { applicationRoutes } from './applications/routes.ts';
 import { submissionRoutes } from './applications/submission-routes.ts';
-import { AppError } from './errors.ts';
 import { coverageRoutes } from './evidence/coverage-routes.ts';
 import { matrixRoutes } from './evidence/matrix-routes.ts';
 import { evidenceRoutes } from './evidence/routes.ts';
@@ -13,7 +12,7 @@ import { uploadRoutes } from './evidence/upload-routes.ts';
 import { requireToken } from './http/access.ts';
 import { docsRoutes } from './http/docs.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
-import { handleError, problemResponse, validationHook } from './http/problem.ts';
+import { validationHook } from './http/problem.ts';
 import { documentStreamRoutes } from './http/stream-route-docs.ts';
 import { libraryRoutes } from './libraries/routes.ts';
 import { notificationRoutes } from './review/notification-routes.ts';
@@ -21,6 +20,7 @@ import { commentRoutes } from './review/comment-routes.ts';
 import { mentorRoutes } from './review/mentor-routes.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { PAGE_AREAS } from './pages/areas.ts';
+import { errorResponse, notFoundResponse, wantsErrorPage } from './pages/error-page.ts';
 import { pageRoutes } from './pages/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { portfolioFileRoutes, portfolioRoutes } from './portfolio/routes.ts';
@@ -80,7 +80,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', docsRoutes());
   app.route('/', pageRoutes(deps, PAGE_AREAS));
 
-  app.notFound((c) => problemResponse(c, new AppError('not_found', `No route ${c.req.method} ${c.req.path}. See /docs for the routes this service offers.`)));
-  app.onError(handleError);
+  // Outside /api, a browser that mistypes an address or meets an error gets the pages' error page instead of a problem body.
+  app.notFound(notFoundResponse);
+  app.onError((error, c) => errorResponse(error, c, wantsErrorPage(c)));
   return app;
 }

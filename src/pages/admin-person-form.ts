@@ -9,6 +9,10 @@ import type { FieldError } from './staff-access.ts';
 // Roles that act for a library, as `addPerson` requires: staff work on its applications, and mentors are kept from reviewing it.
 const ROLES_WITH_LIBRARY = ['library_staff', 'mentor'];
 
+// The pattern and length limit that `addPerson` checks, repeated here so that the form reports an invalid email with its other faults.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_EMAIL_LENGTH = 320;
+
 /** The add-person form as posted, kept to fill the form in again. */
 export type PersonFormValues = { email: string; name: string; roles: string[]; libraryId: string };
 
@@ -21,14 +25,24 @@ export async function readPersonForm(c: Context<AppEnv>): Promise<PersonFormValu
   return { email: text(body.email).trim(), name: text(body.name).trim(), roles, libraryId: text(body.libraryId) };
 }
 
-/** Lists what to correct before the person is added; `addPerson` checks the rest, such as the email's form. */
+/**
+ * Lists every fault of the form at once. `addPerson` checks the rest, such as
+ * whether the email is taken and the library exists. Unlike `addPerson`, the
+ * form rejects a library for a person with no role that belongs to one.
+ */
 export function checkPersonForm(values: PersonFormValues): FieldError[] {
   const errors: FieldError[] = [];
   if (values.email === '') errors.push({ field: 'person-email', text: 'Enter the person’s email address, for example name@library.ac.uk.' });
+  else if (!EMAIL.test(values.email) || values.email.length > MAX_EMAIL_LENGTH) {
+    errors.push({ field: 'person-email', text: `“${values.email}” is not a valid email address. Enter it in the form name@library.ac.uk.` });
+  }
   if (values.name === '') errors.push({ field: 'person-name', text: 'Enter the person’s name as others should see it.' });
   if (values.roles.length === 0) errors.push({ field: 'person-role-library_staff', text: 'Choose at least one role.' });
   if (values.libraryId === '' && values.roles.some((role) => ROLES_WITH_LIBRARY.includes(role))) {
     errors.push({ field: 'person-library', text: 'Choose the person’s library. Library staff and mentors belong to a library.' });
+  }
+  if (values.libraryId !== '' && values.roles.length > 0 && !values.roles.some((role) => ROLES_WITH_LIBRARY.includes(role))) {
+    errors.push({ field: 'person-library', text: 'Choose “No library” for the library, or add the Library staff or Mentor role. Only library staff and mentors belong to a library.' });
   }
   return errors;
 }

@@ -3,15 +3,10 @@ import type { EntityManager } from '@mikro-orm/core';
 import { LibrarySchema } from '../libraries/library.entity.ts';
 import { ApiTokenSchema } from '../people/api-token.entity.ts';
 import { PersonSchema, ROLES, type Person } from '../people/person.entity.ts';
+import { roleWords } from './staff-words.ts';
 
 /** The number of libraries or people on one page of an admin list. */
 export const ADMIN_PAGE_SIZE = 50;
-
-const ROLE_WORDS: Record<string, string> = { library_staff: 'Library staff', mentor: 'Mentor', quality_group: 'Quality group', admin: 'Administrator' };
-
-export function roleWords(role: string): string {
-  return ROLE_WORDS[role] ?? role;
-}
 
 /** Lists the role choices of the add-person form, checking those in `chosen`. */
 export function roleChoices(chosen: readonly string[]) {

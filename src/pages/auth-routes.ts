@@ -9,6 +9,7 @@ import { homePath, pageBase, requireSignIn } from './page-session.ts';
 import { renderPage } from './page-templates.ts';
 import { checkPassword } from './passwords.ts';
 import { createSession, endSession, readSession, SESSION_COOKIE, SESSION_HOURS } from './sessions.ts';
+import { roleWords } from './staff-words.ts';
 import { clearSignInFailures, recordSignInFailure, signInDelay, throttleKeys } from './sign-in-throttle.ts';
 
 const NOT_RECOGNISED = 'Email or password not recognised';
@@ -79,7 +80,10 @@ export function authRoutes(deps: AppDeps) {
   });
 
   router.get('/', requireSignIn(), (c) => c.redirect(homePath(c.get('person').roles), 303));
-  router.get('/account', requireSignIn(), (c) => c.html(renderPage('account', { ...pageBase(c, 'Your account'), isAdmin: c.get('person').roles.includes('admin') })));
+  router.get('/account', requireSignIn(), (c) => {
+    const roles = c.get('person').roles;
+    return c.html(renderPage('account', { ...pageBase(c, 'Your account'), roleNames: roles.map(roleWords), isAdmin: roles.includes('admin') }));
+  });
 
   return router;
 }

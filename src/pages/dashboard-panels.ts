@@ -106,10 +106,12 @@ export async function readMentorWorkload(em: EntityManager, defaultCapacity: num
 export type UpcomingItem = { kind: 'accreditation' | 'review'; libraryName: string; standard: string; detail: string; dueOn: string; overdue: boolean };
 
 /**
- * Lists what falls due within `days` of `now`, soonest first. An accreditation
- * expires when the next application of its cycle falls due (`due_on`) and that
- * application is not yet accredited. A due date already past is left out. A
- * review is the open round of a peer review, and overdue rounds are listed too.
+ * Lists what falls due within `days` of `now`, soonest first. An `accreditation`
+ * item is the next review of an accredited cycle (an annual review or a
+ * reassessment, its cycle in `detail`), which falls due on that application's
+ * `due_on` and is listed until that application is accredited. A due date
+ * already past is left out. A `review` item is the open round of a peer review,
+ * its mentor's name in `detail`, and overdue rounds are listed too.
  */
 export async function readUpcoming(em: EntityManager, now: Date, days = 90): Promise<UpcomingItem[]> {
   const today = now.toISOString().slice(0, 10);

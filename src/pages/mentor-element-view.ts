@@ -7,6 +7,7 @@ import type { Person } from '../people/person.entity.ts';
 import { listComments, type CommentView } from '../review/review-comments.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
 import { describeChange, describeHeader, elementPath, groupTitles, ratingLabel, verdictInWords } from './mentor-views.ts';
+import { kindWords } from './staff-words.ts';
 
 // An element with more comments than this shows the oldest ones only, and the page states that it does.
 const MAX_COMMENTS = 500;
@@ -57,7 +58,7 @@ export async function describeElement(em: EntityManager, standards: StandardRegi
     .map((item) => ({
       id: item.id,
       title: item.title,
-      kind: item.kind,
+      kind: kindWords(item.kind),
       revision: item.revision,
       body: item.body,
       // Only web addresses become links, so a stored `javascript:` address stays inert text.

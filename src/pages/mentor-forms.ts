@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/env.ts';
 import { isUuid } from '../ids.ts';
 import { VERDICTS, type Verdict } from '../review/element-review.entity.ts';
 import { checkFormPost } from './csrf.ts';
+import type { FieldError } from './staff-access.ts';
 
 /** The maximum comment length in characters, the same as the API's. */
 export const MAX_COMMENT_LENGTH = 10_000;
@@ -70,4 +71,16 @@ export function verdictField(form: Record<string, string>): Verdict {
   const verdict = form.verdict ?? '';
   if (!(VERDICTS as readonly string[]).includes(verdict)) throw AppError.invalid('Choose a verdict: OK, Needs work or Not reviewed.');
   return verdict as Verdict;
+}
+
+/**
+ * Lists what to correct in the verdict form before it is saved. The API stores
+ * a Needs work verdict without a comment, and only a later request for changes
+ * rejects it, but the form requires the comment at once, as its hint says.
+ */
+export function checkVerdictForm(form: Record<string, string>): FieldError[] {
+  if (form.verdict === 'needs_work' && (form.comment ?? '').trim() === '') {
+    return [{ field: 'verdict-comment', text: 'Say what needs work in the comment on this element, so that the library knows what to change.' }];
+  }
+  return [];
 }

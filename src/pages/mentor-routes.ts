@@ -12,10 +12,11 @@ import { isUuid } from '../ids.ts';
 import { addComment, setResolved } from '../review/review-comments.ts';
 import { putVerdicts } from '../review/verdict-writes.ts';
 import { describeElement, type VerdictDraft } from './mentor-element-view.ts';
-import { commentField, doneMessage, limitFormBody, loadAssignment, readCheckedForm, verdictField, type DoneKey } from './mentor-forms.ts';
-import { describeAssignment, elementPath, listAssignments } from './mentor-views.ts';
+import { checkVerdictForm, commentField, doneMessage, limitFormBody, loadAssignment, readCheckedForm, verdictField, type DoneKey } from './mentor-forms.ts';
+import { describeAssignment, elementPath, listAssignments, refusalInWords } from './mentor-views.ts';
 import { pageBase, requireSignIn } from './page-session.ts';
 import { renderPage, type PageContext } from './page-templates.ts';
+import type { FieldError } from './staff-access.ts';
 
 type Message = PageContext['message'];
 
@@ -36,10 +37,11 @@ export function mentorPages(deps: AppDeps) {
     return c.html(renderPage('mentor-assignment', { ...pageBase(c, title), message, ...view, decisionError: decision?.error ?? null, changesComment: decision?.comment ?? '' }), status);
   };
 
-  const showElement = async (c: Context<AppEnv>, application: Application, code: string, message: Message, status: ContentfulStatusCode, draft: VerdictDraft | null = null, commentDraft = '') => {
+  const showElement = async (c: Context<AppEnv>, application: Application, code: string, message: Message, status: ContentfulStatusCode, draft: VerdictDraft | null = null, commentDraft = '', errors: FieldError[] = []) => {
     const view = await describeElement(c.get('em').fork({ clear: true }), deps.standards, application, c.get('person'), code, draft, new Date());
     const title = `Element ${view.element.code}: ${view.element.title}`;
-    return c.html(renderPage('mentor-element', { ...pageBase(c, title), message, ...view, commentDraft }), status);
+    const fieldErrors = Object.fromEntries(errors.map((error) => [error.field, error.text]));
+    return c.html(renderPage('mentor-element', { ...pageBase(c, title), message, ...view, commentDraft, errors, fieldErrors }), status);
   };
 
   /** Runs a domain change and redirects with `done`. A domain error re-shows the page with its detail and status, but 403 and 404 go to the error page. */
@@ -70,7 +72,7 @@ export function mentorPages(deps: AppDeps) {
       async () => sendEvent(eventDeps(c), application.id, c.get('person'), { type: 'review.requestChanges', comment: commentField(form, 'comment') }),
       'changes-requested',
       `/assignments/${application.id}`,
-      (message, status) => showAssignment(c, application, DECISION_NOT_RECORDED, status, { error: message?.text ?? '', comment }),
+      (message, status) => showAssignment(c, application, DECISION_NOT_RECORDED, status, { error: refusalInWords(message?.text ?? ''), comment }),
     );
   });
 
@@ -82,7 +84,7 @@ export function mentorPages(deps: AppDeps) {
       async () => sendEvent(eventDeps(c), application.id, c.get('person'), { type: 'review.approve' }),
       'approved',
       `/assignments/${application.id}`,
-      (message, status) => showAssignment(c, application, DECISION_NOT_RECORDED, status, { error: message?.text ?? '', comment: '' }),
+      (message, status) => showAssignment(c, application, DECISION_NOT_RECORDED, status, { error: refusalInWords(message?.text ?? ''), comment: '' }),
     );
   });
 
@@ -93,6 +95,12 @@ export function mentorPages(deps: AppDeps) {
     const code = c.req.param('code');
     const form = await readCheckedForm(c);
     const draft = { verdict: form.verdict ?? '', comment: form.comment ?? '', suggestedRating: form.suggestedRating ?? '' };
+    const errors = checkVerdictForm(form);
+    if (errors.length > 0) {
+      c.get('log').info({ applicationId: application.id, elementCode: code, fields: errors.map((error) => error.field) }, 'mentor verdict form rejected');
+      return showElement(c, application, code, null, 422, draft, '', errors);
+    }
+
     return attempt(
       c,
       async () => {

@@ -11,6 +11,7 @@ import type { ElementChange } from '../review/round-changes.ts';
 import { ReviewRoundSchema } from '../review/review-round.entity.ts';
 import type { LoadedStandard, StandardNode, StandardRegistry } from '../standards/standard-registry.ts';
 import { stateInWords } from './page-templates.ts';
+import { cycleWords } from './staff-words.ts';
 
 const VERDICT_WORDS: Record<string, string> = { ok: 'OK', needs_work: 'Needs work', not_reviewed: 'Not reviewed' };
 const EXCERPT_LENGTH = 140;
@@ -18,6 +19,14 @@ const EXCERPT_LENGTH = 140;
 /** Returns a verdict id in words. An element without a verdict row has no verdict yet. */
 export function verdictInWords(verdict: string | null | undefined): string {
   return verdict == null ? 'No verdict yet' : (VERDICT_WORDS[verdict] ?? verdict);
+}
+
+/**
+ * Rewords the lifecycle's explanation of a refused decision for the page, which
+ * calls the verdict “needs work” where the machine names its id `needs_work`.
+ */
+export function refusalInWords(detail: string): string {
+  return detail.replaceAll('needs_work', 'needs work');
 }
 
 /** Returns a rating id as its label on the standard's scale. */
@@ -87,6 +96,7 @@ export async function listAssignments(em: EntityManager, standards: StandardRegi
       libraryName: libraryNames.get(application.library) ?? 'Unknown library',
       standardTitle: standard?.title ?? application.standardId,
       standardVersion: application.standardVersion,
+      cycle: cycleWords(application.cycle),
       state: stateInWords(application.state),
       roundNumber: round?.number ?? null,
       roundOpen: open,
@@ -110,6 +120,7 @@ export async function describeHeader(em: EntityManager, standards: StandardRegis
       libraryName: library.name,
       standardTitle: standard.title,
       standardVersion: standard.version,
+      cycle: cycleWords(application.cycle),
       state: stateInWords(application.state),
       roundNumber: round?.number ?? null,
       roundOpen: round !== null && round.decision === null,

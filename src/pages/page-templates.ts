@@ -22,13 +22,18 @@ export function stateInWords(state: string): string {
   return STATE_WORDS[state] ?? state;
 }
 
+/** Formats an ISO date or timestamp as a day in UTC, such as 4 Dec 2026. Null or undefined gives an empty string. */
+export function formatDay(iso: string | null | undefined): string {
+  return iso === null || iso === undefined ? '' : new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
 function createPages() {
   const pages = Handlebars.create();
   pages.registerHelper('stateWords', (state: string) => stateInWords(state));
   pages.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   pages.registerHelper('plural', (count: number, one: string, many: string) => (count === 1 ? one : many));
   pages.registerHelper('percent', (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0));
-  pages.registerHelper('date', (iso: string | null) => (iso === null || iso === undefined ? '' : new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })));
+  pages.registerHelper('date', (iso: string | null) => formatDay(iso));
 
   const partialDir = path.join(TEMPLATE_DIR, 'partials');
   const partialFiles = existsSync(partialDir) ? readdirSync(partialDir) : [];

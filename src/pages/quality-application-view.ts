@@ -13,7 +13,8 @@ import { PortfolioRenderSchema } from '../portfolio/portfolio-render.entity.ts';
 import { suggestMentors } from '../review/mentor-suggestions.ts';
 import { readRounds } from '../review/round-reads.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
-import { stateInWords } from './page-templates.ts';
+import { formatDay, stateInWords } from './page-templates.ts';
+import { readRecordedOutcome } from './quality-outcome-view.ts';
 import { readElementFacts, ratingLabel } from './staff-application-view.ts';
 import { cycleWords, renderStatusWords } from './staff-words.ts';
 import { decisionWords, notPossibleNow, qualityHistoryWords, type QualityStep } from './quality-words.ts';
@@ -42,7 +43,7 @@ async function readTimeline(em: EntityManager, applicationId: string) {
     const payload = item.payload;
     const reason = typeof payload.reason === 'string' && payload.reason.trim() !== '' ? payload.reason : null;
     const assigned = item.type === 'mentor.assign' ? (mentorNames.get(String(payload.mentorId)) ?? 'A former person') : null;
-    const outcome = item.type === 'outcome.record' ? `Report of ${String(payload.reportDate)} from ${String(payload.certificationBody)}` : null;
+    const outcome = item.type === 'outcome.record' ? `Report of ${formatDay(String(payload.reportDate))} from ${String(payload.certificationBody)}` : null;
     return {
       time: item.time,
       event: qualityHistoryWords(item.type),
@@ -108,6 +109,9 @@ export async function buildQualityApplicationView(em: EntityManager, standards: 
   const openRound = rounds.find((round) => round.decision === null) ?? null;
   const next = await em.findOne(ApplicationSchema, { previousApplicationId: application.id }, { orderBy: { createdAt: 'asc' } });
   const history = await readTimeline(em, application.id);
+  const recorded = await readRecordedOutcome(em, application.id, standard);
+  // Once the outcome decided the state, the page shows it instead of when an outcome can be recorded.
+  const decided = recorded !== null && ['accredited', 'notAccredited'].includes(application.state);
 
   const step = (type: QualityStep) => ({ allowed: allowed.has(type), explanation: allowed.has(type) ? null : notPossibleNow(type, state) });
   const suggestions = allowed.has('mentor.assign') ? await suggestMentors(em, application, defaultCapacity) : [];
@@ -157,6 +161,8 @@ export async function buildQualityApplicationView(em: EntityManager, standards: 
     due: { allowed: openRound !== null, explanation: openRound === null ? `There is no open review round, so there is no due date to change. A round opens when a mentor is assigned. The application is now “${state}”.` : null },
     outcome: {
       ...step('outcome.record'),
+      recorded,
+      decided,
       ratingChoices: standard.ratingScale.map((rating) => ({ id: rating.id, label: rating.label })),
       elements: standard.elements.map((element) => ({ code: element.code, title: element.title, selfRating: ratingLabel(standard, selfRatings.get(element.code)) })),
     },

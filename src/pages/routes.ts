@@ -5,10 +5,9 @@ import { Hono } from 'hono';
 
 import { AppError } from '../errors.ts';
 import type { AppDeps, AppEnv } from '../http/env.ts';
-import { handleError } from '../http/problem.ts';
 import { authRoutes } from './auth-routes.ts';
+import { errorPageResponse, errorResponse } from './error-page.ts';
 import { pageSecurityHeaders } from './page-security.ts';
-import { renderPage } from './page-templates.ts';
 
 const STYLESHEET = readFileSync(path.resolve(import.meta.dirname, 'assets/waymark.css'));
 
@@ -25,20 +24,10 @@ export function pageRoutes(deps: AppDeps, areas: ((deps: AppDeps) => Hono<AppEnv
   for (const area of areas) pages.route('/', area(deps));
 
   pages.onError((error, c) => {
-    if (!(error instanceof AppError)) return handleError(error, c);
+    // A page route renders the error page whatever the Accept header, because only a browser follows its links and forms.
+    if (!(error instanceof AppError)) return errorResponse(error, c, true);
     c.get('log')?.info({ code: error.code, status: error.status, path: c.req.path }, 'page request rejected');
-    // A signed-in person keeps the site header and sign-out on an error page.
-    const person = c.get('person');
-    const session = c.get('pageSession');
-    const signedIn = person !== undefined && session !== undefined;
-    const html = renderPage('error', {
-      title: error.title,
-      person: signedIn ? { name: person.name, roles: person.roles } : null,
-      csrf: signedIn ? session.csrfToken : '',
-      heading: error.title,
-      detail: error.detail,
-    });
-    return c.html(html, error.status as 400);
+    return errorPageResponse(c, { status: error.status, title: error.title, detail: error.detail });
   });
   return pages;
 }

@@ -89,6 +89,8 @@ export async function buildElementView(em: EntityManager, standards: StandardReg
     ratings: standard.ratingScale.map((rating) => ({ id: rating.id, label: rating.label, description: rating.description ?? null, checked: rating.id === chosenRating })),
     statement: values.statement ?? (assessment?.statement as string | undefined) ?? '',
     rated: assessment !== null,
+    // The stored rating and statement, which the page shows as text when the application is not editable.
+    saved: assessment === null ? null : { rating: standard.ratingScale.find((rating) => rating.id === assessment.rating)?.label ?? assessment.rating, statement: (assessment.statement as string | undefined) ?? '' },
     evidence: mapped.map((item) => describeItem(application.id, item)),
     unmapped: unmapped.map((item) => ({ id: item.id, title: item.title, kind: kindWords(item.kind) })),
     threads: threads(comments.items),

@@ -43,6 +43,8 @@ const CYCLE_WORDS: Record<string, string> = { initial: 'Initial assessment', ann
 
 const KIND_WORDS: Record<string, string> = { note: 'Note', link: 'Link', file: 'File' };
 
+const ROLE_WORDS: Record<string, string> = { library_staff: 'Library staff', mentor: 'Mentor', quality_group: 'Quality group', admin: 'Admin' };
+
 export const nextStep = (state: string): string => NEXT_STEPS[state] ?? '';
 export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? type;
 export const historyWords = (type: string): string => HISTORY_WORDS[type] ?? type;
@@ -50,6 +52,7 @@ export const verdictWords = (verdict: string | null): string => (verdict === nul
 export const renderStatusWords = (status: string): string => RENDER_STATUS_WORDS[status] ?? status;
 export const cycleWords = (cycle: string): string => CYCLE_WORDS[cycle] ?? cycle;
 export const kindWords = (kind: string): string => KIND_WORDS[kind] ?? kind;
+export const roleWords = (role: string): string => ROLE_WORDS[role] ?? role;
 
 /** Success messages by the `done` query key that a form's redirect sets. Any other key shows nothing. */
 const DONE_MESSAGES: Record<string, string> = {

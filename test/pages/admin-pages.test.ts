@@ -189,7 +189,7 @@ describe('admin pages', () => {
     expect(duplicate.status).toBe(409);
     expect(duplicate.html).toContain(`A person with the email ${staff.email} already exists.`);
 
-    const unknownLibrary = await client.post('/admin/people', { _csrf: PageClient.csrf(form.html), email: 'q2@example.ac.uk', name: 'Q Two', roles: 'quality_group', libraryId: '00000000-0000-4000-8000-000000000000' });
+    const unknownLibrary = await client.post('/admin/people', { _csrf: PageClient.csrf(form.html), email: 'q2@example.ac.uk', name: 'Q Two', roles: 'mentor', libraryId: '00000000-0000-4000-8000-000000000000' });
     expect(unknownLibrary.status).toBe(422);
     expect(unknownLibrary.html).toContain('<a href="#person-library">Choose the person’s library from the list.</a>');
     expect(await personByEmail('q2@example.ac.uk')).toBeUndefined();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'puppeteer-core';
 
 import { setPassword } from '../../src/pages/passwords.ts';
-import { launchBrowser, saveScreenshot, seriousViolations, signedInPage } from '../support/browser.ts';
+import { launchBrowser, saveScreenshot, seriousViolations, seriousViolationsOfCopy, signedInPage } from '../support/browser.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 describe('sign-in in a browser', () => {
@@ -53,6 +53,17 @@ describe('sign-in in a browser', () => {
 
     expect(new URL(page.url()).pathname).toBe('/applications');
     expect(requests.every((url) => url.startsWith(baseUrl))).toBe(true);
+  });
+
+  it('has an accessible not-found page', async () => {
+    const page = await signedInPage(browser, baseUrl, staff.email, 'correct horse battery staple');
+
+    const response = await page.goto(`${baseUrl}/no-such-page`);
+
+    expect(response?.status()).toBe(404);
+    expect(await page.$eval('h1', (heading) => heading.textContent)).toBe('Page not found');
+    await saveScreenshot(page, 'not-found');
+    expect(await seriousViolationsOfCopy(page)).toEqual([]);
   });
 
   it('has an accessible account page', async () => {

@@ -166,8 +166,8 @@ describe('mentor pages', () => {
     const response = await client.post(`/assignments/${id}/approve`, { _csrf: PageClient.csrf(form.html) });
 
     expect(response.status).toBe(409);
-    expect(response.html).toContain('Approving needs every element reviewed and none marked needs_work');
-    expect(response.html).toContain(`marked needs_work: ${code}`);
+    expect(response.html).toContain('Approving needs every element reviewed and none marked needs work');
+    expect(response.html).toContain(`marked needs work: ${code}`);
     expect(response.html).toContain('not reviewed:');
     expect(response.html).toContain(lastCode);
     const state = (await app.call('GET', `/api/applications/${id}`, mentor.token)).body.state;

@@ -99,7 +99,7 @@ describe('quality application page in a browser', () => {
 
     // Chromium's date field takes typed digits in the order of its locale, so the test sets the value the picker would.
     await page.$eval('#outcome-report-date', (input) => {
-      (input as unknown as { value: string }).value = '2031-03-31';
+      (input as unknown as { value: string }).value = '2026-03-31';
     });
     await page.type('#outcome-body', 'Assessment Services Ltd');
     await page.select('#outcome-default-rating', 'compliance');
@@ -111,7 +111,7 @@ describe('quality application page in a browser', () => {
     expect(await page.$eval('.facts .tag', (tag) => tag.textContent)).toBe('Accredited');
     const history = (await app.call('GET', `/api/applications/${id}/history`, quality.token)).body.items;
     const outcome = history.find((item: { type: string }) => item.type === 'outcome.record');
-    expect(outcome.payload).toMatchObject({ reportDate: '2031-03-31', certificationBody: 'Assessment Services Ltd' });
+    expect(outcome.payload).toMatchObject({ reportDate: '2026-03-31', certificationBody: 'Assessment Services Ltd' });
     expect(outcome.payload.ratings[codes[0]]).toBe('compliance_plus');
     expect(outcome.payload.ratings[codes.at(-1)!]).toBe('compliance');
     await saveScreenshot(page, 'quality-application-accredited');

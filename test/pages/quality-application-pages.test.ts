@@ -215,7 +215,7 @@ describe('quality application page', () => {
 
   it('explains an outcome the state rejects', async () => {
     const client = await signedIn(quality);
-    const response = await postForm(client, '/outcome', { reportDate: '2031-03-31', certificationBody: 'Assessment Services Ltd', defaultRating: 'compliance' });
+    const response = await postForm(client, '/outcome', { reportDate: '2026-03-31', certificationBody: 'Assessment Services Ltd', defaultRating: 'compliance' });
 
     expect(response.status).toBe(409);
     expect(response.html).toContain('The outcome was not recorded. The assessor’s outcome can be recorded once the library has submitted the application to the assessor. The application is now “In peer review”.');
@@ -315,7 +315,7 @@ describe('quality application page', () => {
 
     it('rejects an unknown rating', async () => {
       const client = await signedIn(quality);
-      const response = await postForm(client, '/outcome', { reportDate: '2031-03-31', certificationBody: 'Assessment Services Ltd', defaultRating: 'compliance', [`rating-${codes[0]}`]: 'excellent' });
+      const response = await postForm(client, '/outcome', { reportDate: '2026-03-31', certificationBody: 'Assessment Services Ltd', defaultRating: 'compliance', [`rating-${codes[0]}`]: 'excellent' });
 
       expect(response.status).toBe(422);
       expect(response.html).toContain('The outcome was not recorded. ratings: unknown rating excellent in cse');
@@ -325,7 +325,7 @@ describe('quality application page', () => {
 
     it('rejects an outcome with unrated elements', async () => {
       const client = await signedIn(quality);
-      const response = await postForm(client, '/outcome', { reportDate: '2031-03-31', certificationBody: 'Assessment Services Ltd', defaultRating: '', [`rating-${codes[0]}`]: 'compliance' });
+      const response = await postForm(client, '/outcome', { reportDate: '2026-03-31', certificationBody: 'Assessment Services Ltd', defaultRating: '', [`rating-${codes[0]}`]: 'compliance' });
 
       expect(response.status).toBe(409);
       expect(response.html).toContain(`The outcome was not recorded. The assessor&#x27;s outcome needs a rating for every element; missing: ${codes.slice(1, 11).join(', ')} (…and 46 more).`);
@@ -335,7 +335,7 @@ describe('quality application page', () => {
 
     it('records an accredited outcome', async () => {
       const client = await signedIn(quality);
-      const response = await postForm(client, '/outcome', { reportDate: '2031-03-31', certificationBody: 'Assessment Services Ltd', defaultRating: 'compliance', [`rating-${codes[0]}`]: 'compliance_plus' });
+      const response = await postForm(client, '/outcome', { reportDate: '2026-03-31', certificationBody: 'Assessment Services Ltd', defaultRating: 'compliance', [`rating-${codes[0]}`]: 'compliance_plus' });
 
       expect(response.status).toBe(303);
       expect(response.headers.get('location')).toBe(`${path()}?done=outcome-recorded`);
@@ -348,7 +348,7 @@ describe('quality application page', () => {
       const page = await client.get(`${path()}?done=outcome-recorded`);
       expect(page.html).toContain('The assessor’s outcome is recorded.');
       expect(page.html).toContain('<span class="tag">Accredited</span>');
-      expect(page.html).toContain('Report of 2031-03-31 from Assessment Services Ltd');
+      expect(page.html).toContain('Report of 31 Mar 2026 from Assessment Services Ltd');
       const next = /<dt>Next application<\/dt><dd><a href="\/dashboard\/applications\/([0-9a-f-]+)">/.exec(page.html)?.[1];
       expect(next).toBeDefined();
       expect((await applicationState(next)).cycle).toBe('annual_review');

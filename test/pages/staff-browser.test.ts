@@ -27,6 +27,7 @@ describe('staff pages in a browser', () => {
   let staff: TestPerson;
   let applicationId: string;
   let evidenceId: string;
+  let withdrawnId: string;
 
   beforeAll(async () => {
     app = await createTestApp({ PORT: '0', COOKIE_SECURE: 'false', RENDER_IN_SERVICE: 'false' });
@@ -41,6 +42,9 @@ describe('staff pages in a browser', () => {
     await app.call('POST', `/api/applications/${applicationId}/events`, staff.token, { type: 'start' });
     evidenceId = (await app.call('POST', `/api/applications/${applicationId}/evidence`, staff.token, { kind: 'link', title: 'Welcome survey', url: 'https://example.ac.uk/survey', elements: [{ code: 'A.1' }] })).body.id;
     await app.call('POST', `/api/applications/${applicationId}/review/elements/A.1/comments`, staff.token, { body: 'Does the survey cover weekends?' });
+    withdrawnId = (await app.call('POST', '/api/applications', staff.token, { libraryId: staff.libraryId, standardId: 'library-service-mark', cycle: 'initial' })).body.id;
+    await app.call('PUT', `/api/applications/${withdrawnId}/self-assessment/A.1`, staff.token, { rating: 'met', statement: 'Greeters at every door.' });
+    await app.call('POST', `/api/applications/${withdrawnId}/events`, staff.token, { type: 'withdraw' });
     browser = await launchBrowser();
   });
 
@@ -85,6 +89,7 @@ describe('staff pages in a browser', () => {
       [`/applications/${applicationId}/elements/B.3`, 'staff-element-empty'],
       [`/applications/${applicationId}/matrix`, 'staff-matrix'],
       [`/applications/${applicationId}/evidence/${evidenceId}?from=A.1`, 'staff-evidence'],
+      [`/applications/${withdrawnId}/elements/A.1`, 'staff-element-read-only'],
     ];
 
     for (const [path, name] of pages) {
