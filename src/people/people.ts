@@ -33,6 +33,9 @@ export async function addPerson(em: EntityManager, input: NewPerson): Promise<Pe
   if (libraryId === null && needsLibrary.length > 0) {
     throw AppError.invalid(`The role ${needsLibrary.join(' and ')} needs a library: give the id of the person's library.`);
   }
+  if (libraryId !== null && needsLibrary.length === 0) {
+    throw AppError.invalid(`libraryId is given, but the role ${roles.join(' and ')} belongs to no library. Leave libraryId out, or add the role ${ROLES_WITH_LIBRARY.join(' or ')}.`);
+  }
   if (libraryId !== null && (!isUuid(libraryId) || (await em.findOne(LibrarySchema, { id: libraryId })) === null)) {
     throw AppError.invalid(`libraryId "${libraryId}" is not a library. List libraries with GET /api/libraries.`);
   }

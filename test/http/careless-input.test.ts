@@ -78,6 +78,15 @@ describe('careless input', () => {
     expect(shouted.body.detail).toBe('A library named "Harbourside University Library" already exists. Use its id, or choose another name.');
   });
 
+  it('library for a quality-group person: 422', async () => {
+    const libraryId = (await app.call('POST', '/api/libraries', admin.token, { name: 'Kingsmere University Library' })).body.id;
+
+    const response = await app.call('POST', '/api/people', admin.token, { email: 'q.member@consortium.example.org.uk', name: 'Q. Member', roles: ['quality_group'], libraryId });
+
+    expect(response.status).toBe(422);
+    expect(response.body.detail).toContain('the role quality_group belongs to no library');
+  });
+
   it('unknown state filter: 422', async () => {
     const response = await app.call('GET', '/api/applications?state=inReview', quality.token);
 
