@@ -9,14 +9,14 @@ import { SubmissionSchema } from '../applications/submission.entity.ts';
 import { detailedCoverage, type CoverageNode } from '../evidence/coverage-detail.ts';
 import { LibrarySchema } from '../libraries/library.entity.ts';
 import { PersonSchema, type Person } from '../people/person.entity.ts';
-import { PortfolioRenderSchema } from '../portfolio/portfolio-render.entity.ts';
 import { suggestMentors } from '../review/mentor-suggestions.ts';
 import { readRounds } from '../review/round-reads.ts';
 import type { StandardRegistry } from '../standards/standard-registry.ts';
 import { formatDay, stateInWords } from './page-templates.ts';
 import { readRecordedOutcome } from './quality-outcome-view.ts';
+import { readRenderRows } from './render-rows.ts';
 import { readElementFacts, ratingLabel } from './staff-application-view.ts';
-import { cycleWords, renderStatusWords } from './staff-words.ts';
+import { cycleWords } from './staff-words.ts';
 import { decisionWords, notPossibleNow, qualityHistoryWords, type QualityStep } from './quality-words.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,21 +53,6 @@ async function readTimeline(em: EntityManager, applicationId: string) {
     };
   });
   return { items: items.reverse(), truncated: history.total > HISTORY_LIMIT };
-}
-
-async function readRenders(em: EntityManager, applicationId: string) {
-  const renders = await em.find(PortfolioRenderSchema, { application: applicationId }, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: RENDER_LIMIT });
-  return renders.map((render) => ({
-    id: render.id,
-    kind: render.kind === 'submitted' ? 'Submitted portfolio' : 'Draft',
-    status: renderStatusWords(render.status),
-    progress: render.progress as number,
-    inProgress: render.status === 'queued' || render.status === 'rendering',
-    ready: render.status === 'ready' && render.sha256 != null,
-    reason: render.status === 'failed' ? (render.reason ?? null) : null,
-    pages: render.pages ?? null,
-    createdAt: render.createdAt.toISOString(),
-  }));
 }
 
 async function readSubmissions(em: EntityManager, applicationId: string) {
@@ -150,7 +135,7 @@ export async function buildQualityApplicationView(em: EntityManager, standards: 
     history: history.items,
     historyTruncated: history.truncated,
     submissions: await readSubmissions(em, application.id),
-    renders: await readRenders(em, application.id),
+    renders: await readRenderRows(em, application.id, RENDER_LIMIT),
     assign: {
       ...step('mentor.assign'),
       reassign: application.mentor != null,

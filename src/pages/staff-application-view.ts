@@ -6,13 +6,13 @@ import { readHistory } from '../applications/history.ts';
 import { standardOf } from '../applications/standard-of.ts';
 import { detailedCoverage, type CoverageNode } from '../evidence/coverage-detail.ts';
 import type { Person } from '../people/person.entity.ts';
-import { PortfolioRenderSchema } from '../portfolio/portfolio-render.entity.ts';
 import { ElementReviewSchema } from '../review/element-review.entity.ts';
 import { ReviewRoundSchema } from '../review/review-round.entity.ts';
 import type { LoadedStandard, StandardRegistry } from '../standards/standard-registry.ts';
 import { stateInWords } from './page-templates.ts';
+import { readRenderRows } from './render-rows.ts';
 import { applicationSummary } from './staff-list-view.ts';
-import { historyWords, renderStatusWords, verdictWords } from './staff-words.ts';
+import { historyWords, verdictWords } from './staff-words.ts';
 
 const HISTORY_LIMIT = 200;
 const RENDER_LIMIT = 20;
@@ -86,7 +86,7 @@ export async function buildApplicationView(em: EntityManager, standards: Standar
   // The timeline shows the newest events, so a long history is read from its last page.
   let history = await readHistory(em, application.id, { limit: HISTORY_LIMIT, offset: 0 });
   if (history.total > HISTORY_LIMIT) history = await readHistory(em, application.id, { limit: HISTORY_LIMIT, offset: history.total - HISTORY_LIMIT });
-  const renders = await em.find(PortfolioRenderSchema, { application: application.id }, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: RENDER_LIMIT });
+  const renders = await readRenderRows(em, application.id, RENDER_LIMIT);
 
   return {
     application: applicationSummary(detail),
@@ -103,16 +103,6 @@ export async function buildApplicationView(em: EntityManager, standards: Standar
       }))
       .reverse(),
     historyTruncated: history.total > HISTORY_LIMIT,
-    renders: renders.map((render) => ({
-      id: render.id,
-      kind: render.kind === 'submitted' ? 'Submitted portfolio' : 'Draft',
-      status: renderStatusWords(render.status),
-      progress: render.progress as number,
-      inProgress: render.status === 'queued' || render.status === 'rendering',
-      ready: render.status === 'ready' && render.sha256 != null,
-      reason: render.status === 'failed' ? (render.reason ?? null) : null,
-      pages: render.pages ?? null,
-      createdAt: render.createdAt.toISOString(),
-    })),
+    renders,
   };
 }
