@@ -8,6 +8,11 @@ export { ChromiumUnavailableError } from './chromium-launch.ts';
 // The top and bottom margins leave room for the header and footer templates.
 const PAGE_MARGIN = { top: '16mm', bottom: '16mm', left: '16mm', right: '16mm' };
 
+// A long-lived Chromium grows: over 200 portfolio renders (400 prints) the resident memory of the
+// bench's process and its browser rose about 12% (docs/benchmarks.md). A fresh browser every
+// this many prints keeps it bounded, and a launch costs well under a second.
+const DEFAULT_RECYCLE_AFTER = 100;
+
 /** A page crash or a lost browser during one print attempt, which the pool retries once. */
 class ChromiumCrashError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -22,15 +27,21 @@ type PageState = { blocked: number; firstBlockedUrl: string | null };
  * One Chromium process shared by every print, with at most `size` pages
  * printing at once. Pages run with JavaScript disabled and every network
  * request aborted, so a document prints only what its HTML holds. A page or
- * browser that crashes is replaced and the print retried once.
+ * browser that crashes is replaced and the print retried once. After
+ * `recycleAfter` prints the browser is retired: prints still running on it
+ * finish, then it closes, and the next print starts a fresh one.
  */
 export class ChromiumPool {
   readonly #executablePath: string;
   readonly #launchTimeoutMs: number;
   readonly #log: Logger;
+  readonly #recycleAfter: number;
   readonly #pageStates = new WeakMap<Page, PageState>();
   #browser: Browser | null = null;
   #userDataDir: string | null = null;
+  #printsOnBrowser = 0;
+  readonly #inFlight = new Map<Browser, number>();
+  readonly #retired = new Map<Browser, string | null>();
   #launching: Promise<Browser> | null = null;
   #launches = 0;
   #idle: Page[] = [];
@@ -40,10 +51,11 @@ export class ChromiumPool {
   #blocked = 0;
   #prints = 0;
 
-  private constructor(executablePath: string, size: number, launchTimeoutMs: number, log: Logger) {
+  private constructor(executablePath: string, size: number, launchTimeoutMs: number, recycleAfter: number, log: Logger) {
     this.#executablePath = executablePath;
     this.#freeSlots = size;
     this.#launchTimeoutMs = launchTimeoutMs;
+    this.#recycleAfter = recycleAfter;
     this.#log = log;
   }
 
@@ -53,14 +65,16 @@ export class ChromiumPool {
    * ChromiumUnavailableError when none is executable or the browser fails to start.
    * Also removes the profile directories that killed processes left behind.
    */
-  static async launch(options: { executablePath?: string; size?: number; launchTimeoutMs?: number; log: Logger }): Promise<ChromiumPool> {
+  static async launch(options: { executablePath?: string; size?: number; launchTimeoutMs?: number; recycleAfter?: number; log: Logger }): Promise<ChromiumPool> {
     const size = options.size ?? 2;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`Chromium pool size ${size} is invalid. Use a whole number of pages, 1 or more.`);
+    const recycleAfter = options.recycleAfter ?? DEFAULT_RECYCLE_AFTER;
+    if (!Number.isInteger(recycleAfter) || recycleAfter < 1) throw new RangeError(`Chromium recycleAfter ${recycleAfter} is invalid. Use a whole number of prints, 1 or more.`);
 
     const executablePath = await findExecutable(options.executablePath);
     const stale = await removeStaleProfiles();
     if (stale.length > 0) options.log.info({ dirs: stale }, 'removed Chromium profile directories left by killed processes');
-    const pool = new ChromiumPool(executablePath, size, options.launchTimeoutMs ?? 30_000, options.log);
+    const pool = new ChromiumPool(executablePath, size, options.launchTimeoutMs ?? 30_000, recycleAfter, options.log);
     await pool.#ensureBrowser();
     return pool;
   }
@@ -95,8 +109,10 @@ export class ChromiumPool {
 
     const browser = this.#browser;
     this.#browser = null;
+    const retired = [...this.#retired.keys()];
     try {
       await Promise.allSettled(this.#idle.splice(0).map((page) => page.close()));
+      await Promise.allSettled(retired.map((old) => this.#closeRetired(old)));
     } finally {
       if (browser !== null) {
         await browser.close().catch((error: unknown) => this.#log.warn({ err: error, browserPid: browser.process()?.pid }, 'Chromium failed to close'));
@@ -108,6 +124,37 @@ export class ChromiumPool {
 
   async #printOnce(printId: number, html: string, options: { headerHtml: string; footerHtml: string; timeoutMs: number }): Promise<Uint8Array> {
     const browser = await this.#ensureBrowser();
+    this.#inFlight.set(browser, (this.#inFlight.get(browser) ?? 0) + 1);
+    try {
+      return await this.#printOn(browser, printId, html, options);
+    } finally {
+      const left = (this.#inFlight.get(browser) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(browser, left);
+      else this.#inFlight.delete(browser);
+      if (browser === this.#browser && ++this.#printsOnBrowser >= this.#recycleAfter) this.#retire(browser);
+      if (left === 0 && this.#retired.has(browser)) await this.#closeRetired(browser);
+    }
+  }
+
+  /** Takes the browser out of use; it closes once its last print has finished. */
+  #retire(browser: Browser): void {
+    this.#retired.set(browser, this.#userDataDir);
+    this.#browser = null;
+    this.#userDataDir = null;
+    this.#printsOnBrowser = 0;
+    for (const page of this.#idle.splice(0)) page.close().catch(() => {});
+    this.#log.info({ browserPid: browser.process()?.pid, prints: this.#recycleAfter }, 'Chromium retired after its print limit; the next print starts a new browser');
+  }
+
+  async #closeRetired(browser: Browser): Promise<void> {
+    const dir = this.#retired.get(browser) ?? null;
+    await browser.close().catch((error: unknown) => this.#log.warn({ err: error, browserPid: browser.process()?.pid }, 'a retired Chromium failed to close'));
+    // Deleted only after the close, so that its disconnection is not taken for a crash.
+    this.#retired.delete(browser);
+    if (dir !== null) await removeProfile(dir).catch((error: unknown) => this.#log.warn({ err: error, dir }, 'removing a retired Chromium profile directory failed'));
+  }
+
+  async #printOn(browser: Browser, printId: number, html: string, options: { headerHtml: string; footerHtml: string; timeoutMs: number }): Promise<Uint8Array> {
     const page = this.#idle.pop() ?? (await this.#openPage(browser));
     const state = this.#pageStates.get(page)!;
     state.blocked = 0;
@@ -187,7 +234,7 @@ export class ChromiumPool {
     this.#launches += 1;
     const browserPid = browser.process()?.pid;
     browser.on('disconnected', () => {
-      if (this.#closed) return;
+      if (this.#closed || this.#retired.has(browser)) return;
       this.#log.warn({ browserPid }, 'Chromium disconnected, so the next print starts a new browser');
       // A browser that lost its connection may still be running, and it has no further use.
       browser.process()?.kill('SIGKILL');

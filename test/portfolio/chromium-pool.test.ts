@@ -146,6 +146,48 @@ describe('Chromium pool launch', () => {
     if (removed !== undefined) expect(removed).toContain(launched!.userDataDir);
   });
 
+  it('retires the browser after its print limit', async () => {
+    const recycled = capturingLogger();
+    const small = await ChromiumPool.launch({ size: 2, recycleAfter: 3, log: recycled.log });
+    try {
+      const pdfs: Uint8Array[] = [];
+      for (const number of [1, 2, 3, 4, 5, 6, 7]) pdfs.push(await small.printPdf(letter(number), PRINT));
+
+      for (const [index, pdf] of pdfs.entries()) expect((await pageTexts(pdf))[0]).toContain(`Opening hours notice ${index + 1}`);
+      const launches = [...recycled.messages('Chromium launched'), ...recycled.messages('Chromium relaunched')];
+      expect(launches).toHaveLength(3);
+      expect(recycled.messages('Chromium retired after its print limit; the next print starts a new browser')).toHaveLength(2);
+      expect(recycled.messages('Chromium disconnected, so the next print starts a new browser')).toHaveLength(0);
+      for (const old of launches.slice(0, 2)) {
+        expect(isRunning(old.browserPid!)).toBe(false);
+        expect(existsSync(old.userDataDir!)).toBe(false);
+      }
+      expect(isRunning(launches[2].browserPid!)).toBe(true);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('finishes prints still running on a retired browser', async () => {
+    const recycled = capturingLogger();
+    const small = await ChromiumPool.launch({ size: 2, recycleAfter: 3, log: recycled.log });
+    try {
+      // Concurrent prints straddle the limit, so some finish on the retired browser while others start a new one.
+      const pdfs = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 9].map((number) => small.printPdf(letter(number), PRINT)));
+
+      for (const [index, pdf] of pdfs.entries()) expect((await pageTexts(pdf))[0]).toContain(`Opening hours notice ${index + 1}`);
+      expect(recycled.messages('Chromium retired after its print limit; the next print starts a new browser').length).toBeGreaterThanOrEqual(2);
+      expect(recycled.messages('Chromium disconnected, so the next print starts a new browser')).toHaveLength(0);
+      expect(recycled.messages('printing a PDF failed')).toHaveLength(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('rejects a print limit below one', async () => {
+    await expect(ChromiumPool.launch({ recycleAfter: 0, log: pino({ level: 'silent' }) })).rejects.toThrow('recycleAfter 0 is invalid');
+  });
+
   it('refuses to print after close', async () => {
     const closing = await ChromiumPool.launch({ size: 1, log: pino({ level: 'silent' }) });
     await closing.close();
