@@ -4,6 +4,7 @@ import type pg from 'pg';
 
 import type { LoadedStandard } from '../../src/standards/standard-registry.ts';
 import { machineSnapshots } from './seed-applications.ts';
+import { RECOUNT_COVERAGE_SQL } from '../../src/evidence/coverage-count.ts';
 
 /** Evidence items per application and elements per item: 75 × 4 = 300 evidence mappings per application. */
 export const EVIDENCE_PER_APPLICATION = 75;
@@ -61,6 +62,7 @@ export async function seedQualityData(pool: pg.Pool, data: QualityData, count: n
            from unnest($1::uuid[]) with ordinality as a(id, n), generate_series(1, $3) as j, generate_series(0, $4 - 1) as k`,
         [ids, codes, EVIDENCE_PER_APPLICATION, ELEMENTS_PER_EVIDENCE],
       );
+      await client.query(RECOUNT_COVERAGE_SQL, [ids]);
       await client.query(
         `insert into review_round (id, application_id, number, mentor_id, opened_at, due_at)
          select gen_random_uuid(), a.id, 1, a.mentor_id, now() - interval '10 days', now() + ((b.n % 30) - 5) * interval '1 day'

@@ -1,6 +1,7 @@
 import { ApplicationEventSchema } from '../applications/application-event.entity.ts';
 import { ApplicationSchema } from '../applications/application.entity.ts';
 import { SubmissionSchema } from '../applications/submission.entity.ts';
+import { ApplicationCoverageSchema } from '../evidence/application-coverage.entity.ts';
 import { ContentBlobSchema } from '../evidence/content-blob.entity.ts';
 import { EvidenceRevisionSchema } from '../evidence/evidence-revision.entity.ts';
 import { EvidenceElementSchema } from '../evidence/evidence-element.entity.ts';
@@ -27,6 +28,7 @@ export const ENTITIES = [
   ApplicationEventSchema,
   EvidenceSchema,
   EvidenceElementSchema,
+  ApplicationCoverageSchema,
   SelfAssessmentSchema,
   EvidenceRevisionSchema,
   ContentBlobSchema,

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/core';
 
 import { AppError } from '../errors.ts';
 import type { LoadedStandard } from '../standards/standard-registry.ts';
+import { refreshCoverageCount } from './coverage-count.ts';
 import { assertEditable, lockApplication, lockEditable } from './edit-lock.ts';
 import { currentMappings, recordRevision, replaceMappings, type ElementMapping } from './evidence-revisions.ts';
 import { EvidenceSchema, type Evidence, type EvidenceKind } from './evidence.entity.ts';
@@ -77,6 +78,7 @@ export async function insertEvidence(em: EntityManager, applicationId: string, a
     recordRevision(em, evidence, mappings, authorId, now);
     created.push(evidence);
   }
+  if (inputs.some((input) => input.elements.length > 0)) await refreshCoverageCount(em, applicationId);
   return created;
 }
 
@@ -126,6 +128,7 @@ export async function updateEvidence(
     evidence.revision = (evidence.revision as number) + 1;
     evidence.updatedAt = now;
     recordRevision(tx, evidence, mappings, authorId, now);
+    if (patch.elements !== undefined) await refreshCoverageCount(tx, applicationId);
     return evidence;
   });
 }
@@ -143,5 +146,6 @@ export async function deleteEvidence(em: EntityManager, applicationId: string, e
     evidence.revision = (evidence.revision as number) + 1;
     evidence.updatedAt = now;
     recordRevision(tx, evidence, await currentMappings(tx, evidence.id), authorId, now);
+    await refreshCoverageCount(tx, applicationId);
   });
 }

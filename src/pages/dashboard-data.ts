@@ -57,7 +57,7 @@ const SORT_EXPRESSIONS: Record<DashboardSort, string> = {
   state: 'f.state',
   // More days in the state means an earlier change, so the direction is inverted.
   daysInState: 'f.state_changed_at',
-  coverage: "coalesce(all_covered.n, 0)::float / nullif(size.elements, 0)",
+  coverage: "coalesce(stored.with_evidence, 0)::float / nullif(size.elements, 0)",
   due: 'o.due_at',
 };
 
@@ -85,15 +85,14 @@ function filterClause(query: DashboardQuery): { sql: string; params: unknown[] }
 /**
  * Reads one page of the dashboard and the number of matching applications in a
  * single query (a second one counts only for a page past the end). Only the page's applications are aggregated for evidence and
- * ratings, except when sorting by coverage, which needs every match's coverage.
- * Coverage counts the distinct element codes mapped by live (undeleted) evidence.
+ * ratings. Sorting by coverage reads the count each evidence write stores (application_coverage),
+ * and the page shows coverage counted afresh: the distinct element codes mapped by live (undeleted) evidence.
  */
 export async function readDashboard(em: EntityManager, standards: StandardRegistry, query: DashboardQuery, now: Date): Promise<{ rows: DashboardRow[]; total: number }> {
   const filter = filterClause(query);
   const sort = query.sort ?? 'library';
   const ascending = (query.order ?? 'asc') === 'asc';
   const direction = (sort === 'daysInState' ? !ascending : ascending) ? 'asc' : 'desc';
-  const byCoverage = sort === 'coverage';
 
   const sql = `
     with filtered as (
@@ -107,19 +106,13 @@ export async function readDashboard(em: EntityManager, standards: StandardRegist
         from review_round r where r.decision is null
        order by r.application_id, r.number desc
     ),
-    all_covered as (
-      select e.application_id, count(distinct ee.element_code) as n
-        from evidence e join evidence_element ee on ee.evidence_id = e.id
-       where e.deleted_at is null and ${byCoverage ? 'e.application_id in (select id from filtered)' : 'false'}
-       group by e.application_id
-    ),
     page as (
       select f.*, o.due_at,
              row_number() over (order by ${SORT_EXPRESSIONS[sort]} ${direction} nulls last, f.library_name, f.id) as position
         from filtered f
         left join open_round o on o.application_id = f.id
         left join size on size.key = f.standard_id || '|' || f.standard_version
-        left join all_covered on all_covered.application_id = f.id
+        left join application_coverage stored on stored.application_id = f.id
        order by position
        limit ? offset ?
     ),

@@ -8,6 +8,7 @@ import { setPassword } from '../../src/pages/passwords.ts';
 import { PageClient } from '../support/browser-session.ts';
 import { QualityFixtures } from '../support/quality-fixtures.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
+import { RECOUNT_COVERAGE_SQL } from '../../src/evidence/coverage-count.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const FORMULA_NAME = '=HYPERLINK("http://example.com")';
@@ -251,6 +252,7 @@ describe('quality dashboard with 1,000 applications', () => {
        select gen_random_uuid(), e.id, c.code from evidence e cross join unnest($1::text[]) as c(code)`,
       [codes.slice(0, 50)],
     );
+    await sql.query(RECOUNT_COVERAGE_SQL, [(await sql.query('select id from application')).rows.map((row: { id: string }) => row.id)]);
     await sql.query('analyze');
   }, 120_000);
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import pg from 'pg';
 
+import { RECOUNT_COVERAGE_SQL } from '../../src/evidence/coverage-count.ts';
 import type { TestApp } from './test-app.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -63,6 +64,7 @@ export class QualityFixtures {
     for (const code of codes) {
       await this.client.query(`insert into evidence_element (id, evidence_id, element_code) values ($1, $2, $3)`, [randomUUID(), id, code]);
     }
+    await this.client.query(RECOUNT_COVERAGE_SQL, [[applicationId]]);
   }
 
   async rating(applicationId: string, authorId: string, code: string, rating: string): Promise<void> {
