@@ -22,7 +22,7 @@ const STATE_PATHS = applicationStatePaths();
 
 /**
  * Rejects (403) an event the caller may never send before its body is checked,
- * so that a wrong role is told so rather than how to fill in a payload it cannot use.
+ * so that a caller with the wrong role gets a 403, not advice on a payload it cannot use.
  * A body that is not JSON, or has no known type, is left to the validator.
  */
 const checkEventSender: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -37,7 +37,7 @@ const checkEventSender: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Filters by a state path; a state that holds others matches every state inside it. */
+/** Builds the filter for a state path. A state that contains others matches every state inside it. */
 function stateFilter(state: string | undefined) {
   if (state === undefined) return {};
   return STATE_PATHS.find((candidate) => candidate.path === state)?.compound ? { state: { $like: `${state}.%` } } : { state };

@@ -5,7 +5,7 @@ import { LibrarySchema } from '../libraries/library.entity.ts';
 import { PersonSchema } from '../people/person.entity.ts';
 import { DEMO_LIBRARIES, DEMO_SIGN_INS, demoPerson } from './consortium-members.ts';
 
-/** What a database holds, as far as the demo is concerned. */
+/** The state of a database as the demo sees it. */
 export type DemoState =
   | { kind: 'empty' }
   | { kind: 'loaded'; centrepiece: Application }
@@ -28,7 +28,7 @@ export async function readDemoState(em: EntityManager): Promise<DemoState> {
   };
 }
 
-/** The people whose sign-ins the demo prints, one per role, with their emails. */
+/** Lists the people whose sign-ins the demo prints, one per role, with their emails. */
 export function signInPeople(): { role: string; email: string; name: string }[] {
   return DEMO_SIGN_INS.map(({ role, name }) => ({ role, email: demoPerson(name).email, name }));
 }
