@@ -110,7 +110,7 @@ export function applicationRoutes(deps: AppDeps) {
       tags: ['Applications'],
       summary: 'List the applications the caller may see',
       middleware: [requireRole(...APPLICATION_READERS)] as const,
-      request: { query: PageQuerySchema.extend({ state: z.enum(STATE_PATHS.map((state) => state.path) as [string, ...string[]]).optional().openapi({ description: 'A state by its dotted path; a state that holds others, such as peerReview, matches all of them' }), libraryId: z.uuid().optional() }) },
+      request: { query: PageQuerySchema.extend({ state: z.enum(STATE_PATHS.map((state) => state.path) as [string, ...string[]]).optional().openapi({ description: 'A state by its dotted path. A state that contains others, such as peerReview, matches all of them.' }), libraryId: z.uuid().optional() }) },
       responses: { 200: jsonContent(listOf(ApplicationSummaryJson), 'Applications, newest first'), ...problemResponses(401, 403, 422) },
     }),
     async (c) => {
