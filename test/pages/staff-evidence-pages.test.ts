@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPassword } from '../../src/pages/passwords.ts';
 import { PageClient } from '../support/browser-session.ts';
 import { makePdf, makePng } from '../fixtures/files/make-files.ts';
-import { buildMultipart, type Part } from '../support/multipart.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -30,13 +29,6 @@ describe('staff evidence pages', () => {
     const client = new PageClient(app);
     await client.signIn(person.email, PASSWORD);
     return client;
-  };
-
-  const postMultipart = async (client: PageClient, path: string, parts: Part[]) => {
-    const { body, contentType } = buildMultipart(parts);
-    const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await app.app.request(`http://127.0.0.1${path}`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'content-type': contentType, cookie, origin: 'http://127.0.0.1' } });
-    return { status: response.status, html: await response.text(), headers: response.headers };
   };
 
   beforeAll(async () => {
@@ -114,7 +106,7 @@ describe('staff evidence pages', () => {
     const page = await client.get(`/applications/${id}/evidence/${item.id}?from=3.1.1`);
     expect(page.html).toContain('Replace the file');
 
-    const replaced = await postMultipart(client, `/applications/${id}/evidence/${item.id}/file`, [
+    const replaced = await client.postMultipart(`/applications/${id}/evidence/${item.id}/file`, [
       { name: '_csrf', body: PageClient.csrf(page.html) },
       { name: 'from', body: '3.1.1' },
       { name: 'file', fileName: 'charter-poster.png', type: 'image/png', body: makePng(40, 30) },
@@ -132,7 +124,7 @@ describe('staff evidence pages', () => {
     const client = await signedIn(staff);
     const page = await client.get(`/applications/${id}/evidence/${item.id}`);
 
-    const rejected = await postMultipart(client, `/applications/${id}/evidence/${item.id}/file`, [{ name: '_csrf', body: PageClient.csrf(page.html) }, { name: 'file', fileName: '', type: 'application/octet-stream', body: '' }]);
+    const rejected = await client.postMultipart(`/applications/${id}/evidence/${item.id}/file`, [{ name: '_csrf', body: PageClient.csrf(page.html) }, { name: 'file', fileName: '', type: 'application/octet-stream', body: '' }]);
 
     expect(rejected.status).toBe(422);
     expect(rejected.html).toContain('Choose the new file.');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { setPassword } from '../../src/pages/passwords.ts';
 import { PageClient } from '../support/browser-session.ts';
-import { buildMultipart, type Part } from '../support/multipart.ts';
+import type { Part } from '../support/multipart.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -26,14 +26,6 @@ describe('staff pages', () => {
     const client = new PageClient(app);
     await client.signIn(person.email, PASSWORD);
     return client;
-  };
-
-  /** Posts a multipart form with the client's cookies, as a browser on this site sends it. */
-  const postMultipart = async (client: PageClient, path: string, parts: Part[]) => {
-    const { body, contentType } = buildMultipart(parts);
-    const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await app.app.request(`http://127.0.0.1${path}`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'content-type': contentType, cookie, origin: 'http://127.0.0.1' } });
-    return { status: response.status, html: await response.text(), headers: response.headers };
   };
 
   const evidenceOf = async (applicationId: string) => (await app.call('GET', `/api/applications/${applicationId}/evidence`, staff.token)).body.items as { kind: string; title: string; elements: { code: string }[] }[];
@@ -179,7 +171,7 @@ describe('staff pages', () => {
     const client = await signedIn(staff);
     const page = await client.get(`/applications/${id}/elements/B.2`);
 
-    const posted = await postMultipart(client, `/applications/${id}/elements/B.2/upload`, [
+    const posted = await client.postMultipart(`/applications/${id}/elements/B.2/upload`, [
       { name: '_csrf', body: PageClient.csrf(page.html) },
       { name: 'title', body: 'Complaints log' },
       { name: 'file', fileName: 'complaints.txt', type: 'text/plain', body: 'Logged and answered within ten days.\n' },
@@ -196,7 +188,7 @@ describe('staff pages', () => {
     const client = await signedIn(staff);
     const page = await client.get(`/applications/${id}/elements/B.2`);
 
-    const posted = await postMultipart(client, `/applications/${id}/elements/B.2/upload`, [
+    const posted = await client.postMultipart(`/applications/${id}/elements/B.2/upload`, [
       { name: '_csrf', body: PageClient.csrf(page.html) },
       { name: 'file', fileName: '', type: 'application/octet-stream', body: '' },
     ]);
@@ -208,7 +200,7 @@ describe('staff pages', () => {
     const id = await newApplication();
     const client = await signedIn(staff);
 
-    const posted = await postMultipart(client, `/applications/${id}/elements/B.2/upload`, [{ name: 'file', fileName: 'a.txt', type: 'text/plain', body: 'text' }]);
+    const posted = await client.postMultipart(`/applications/${id}/elements/B.2/upload`, [{ name: 'file', fileName: 'a.txt', type: 'text/plain', body: 'text' }]);
     expect(posted.status).toBe(403);
     expect(await evidenceOf(id)).toEqual([]);
   });
@@ -295,7 +287,7 @@ describe('staff pages', () => {
     const page = await client.get(`/applications/${id}/matrix`);
     const csv = 'Element,Title,Notes\nA.1,Welcome desk rota,Staffed all day\nZ.9,Unknown element,Bad code\n';
 
-    const posted = await postMultipart(client, `/applications/${id}/matrix`, [
+    const posted = await client.postMultipart(`/applications/${id}/matrix`, [
       { name: '_csrf', body: PageClient.csrf(page.html) },
       { name: 'mode', body: 'check' },
       { name: 'file', fileName: 'matrix.csv', type: 'text/csv', body: csv },
@@ -317,12 +309,12 @@ describe('staff pages', () => {
       { name: 'file', fileName: 'matrix.csv', type: 'text/csv', body: csv },
     ];
 
-    const checked = await postMultipart(client, `/applications/${id}/matrix`, parts('check'));
+    const checked = await client.postMultipart(`/applications/${id}/matrix`, parts('check'));
     expect(checked.status).toBe(200);
     expect(checked.html).toContain('1 evidence item would be imported');
     expect(await evidenceOf(id)).toEqual([]);
 
-    const imported = await postMultipart(client, `/applications/${id}/matrix`, parts('import'));
+    const imported = await client.postMultipart(`/applications/${id}/matrix`, parts('import'));
     expect(imported.status).toBe(303);
     expect(await evidenceOf(id)).toMatchObject([{ title: 'Welcome desk rota' }]);
     const exported = await client.get(`/applications/${id}/matrix.csv`);

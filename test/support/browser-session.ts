@@ -1,3 +1,4 @@
+import { buildMultipart, type Part } from './multipart.ts';
 import type { TestApp } from './test-app.ts';
 
 /** A cookie jar and form poster for page tests through `app.request`, as a browser on this site would send them. */
@@ -35,6 +36,14 @@ export class PageClient {
       body: new URLSearchParams(fields).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.cookieHeader(), ...headers },
     });
+    this.remember(response);
+    return { status: response.status, html: await response.text(), headers: response.headers };
+  }
+
+  /** Posts a multipart form with this client's cookies, as a browser on this site sends it. */
+  async postMultipart(path: string, parts: Part[]): Promise<{ status: number; html: string; headers: Headers }> {
+    const { body, contentType } = buildMultipart(parts);
+    const response = await this.app.app.request(`http://127.0.0.1${path}`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'content-type': contentType, ...this.cookieHeader(), origin: 'http://127.0.0.1' } });
     this.remember(response);
     return { status: response.status, html: await response.text(), headers: response.headers };
   }
