@@ -2,7 +2,7 @@ import type { AnyStateNode } from 'xstate';
 
 import { applicationMachine } from './application.machine.ts';
 
-/** Every state of the application machine by its dotted path, with whether it holds other states. */
+/** Every state of the application machine by its dotted path, with whether it contains other states. */
 export function applicationStatePaths(): { path: string; compound: boolean }[] {
   const paths: { path: string; compound: boolean }[] = [];
   const visit = (node: AnyStateNode, prefix: string) => {

@@ -10,8 +10,8 @@ import { reportStartFailure, startServer, stopOnSignals } from '../../src/server
 export const HELLO_PATH = '/bench/hello';
 /**
  * Returns the process's memory as Node reports it, so that the memory figure
- * can show where resident memory goes; with `?gc=1`, after a full garbage
- * collection, which needs Node's --expose-gc flag.
+ * can show where resident memory goes. With `?gc=1` it first runs a full
+ * garbage collection, which needs Node's --expose-gc flag.
  */
 export const MEMORY_PATH = '/bench/memory';
 

@@ -40,8 +40,8 @@ export type SendEventResult = { application: Application; fromState: string; toS
 export async function sendEvent(deps: SendEventDeps, applicationId: string, sender: Person, request: EventRequest): Promise<SendEventResult> {
   try {
     return await deps.em.transactional(async (em) => {
-      // The row lock makes an evidence write in flight (which holds a share lock) commit first, so the
-      // coverage read below sees it, and makes evidence writes wait until this event has committed.
+      // The row lock makes an evidence write in flight (which has a share lock) commit first, so the
+      // coverage read below includes it, and makes evidence writes wait until this event has committed.
       const application = isUuid(applicationId) ? await em.findOne(ApplicationSchema, { id: applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }) : null;
       const roles = application === null ? new Set<ActingRole>() : actingRoles(sender, application);
       if (application === null || roles.size === 0) throw AppError.notFound('application', applicationId);

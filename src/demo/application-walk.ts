@@ -73,7 +73,7 @@ export class ApplicationWalk {
     return this;
   }
 
-  /** The mentor gives every listed element a verdict: `ok` unless it is in `needsWork` (code to comment). */
+  /** Gives every listed element a verdict as the mentor: `ok`, or `needs_work` with the comment that `needsWork` gives for its code. */
   async review(codes: string[], needsWork: Record<string, string> = {}): Promise<this> {
     const verdicts = codes.map((code) => (code in needsWork ? { code, verdict: 'needs_work', comment: needsWork[code] } : { code, verdict: 'ok', comment: '' }));
     await this.mentor.json('PUT', `${this.path}/review/elements`, { verdicts });

@@ -72,7 +72,7 @@ async function rateElements(context: DemoContext, walk: ApplicationWalk): Promis
   }
 }
 
-/** The mentor reviews every element, questions the two partial ones in a comment thread, and asks for changes. */
+/** Reviews every element as the mentor, questions the two partial ones in a comment thread and requests changes. */
 async function firstRound(walk: ApplicationWalk): Promise<void> {
   await walk.review(walk.context.standard.elementCodes(), MENTOR_CONCERNS);
   for (const [code, concern] of Object.entries(MENTOR_CONCERNS)) {
@@ -81,7 +81,7 @@ async function firstRound(walk: ApplicationWalk): Promise<void> {
   await walk.requestChanges('A clear, well-organised submission. Two partial elements need a firmer plan or fuller evidence before the assessor sees them.');
 }
 
-/** Northgate answers each comment, adds what the mentor asked for, resolves the threads and asks for review again. */
+/** Replies to each comment as Northgate, adds what the mentor requested, resolves the threads and requests review again. */
 async function makeChanges(walk: ApplicationWalk): Promise<void> {
   await walk.staff.json('POST', `${walk.path}/evidence`, {
     kind: 'note',

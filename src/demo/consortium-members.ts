@@ -55,7 +55,7 @@ export function demoPerson(name: string): DemoPerson {
   return person;
 }
 
-/** The lead of a library's applications. */
+/** Returns the lead of a library's applications. */
 export function leadOf(libraryKey: string): DemoPerson {
   const lead = LEADS.find(([library]) => library === libraryKey);
   if (lead === undefined) throw new Error(`The demo consortium has no library "${libraryKey}".`);

@@ -1,7 +1,7 @@
 import { ApplicationWalk } from './application-walk.ts';
 import type { DemoContext } from './demo-context.ts';
 
-/** A date `months` months before today, as YYYY-MM-DD, so that cycle due dates fall near the day the demo runs. */
+/** Returns the date `months` months before today as YYYY-MM-DD, so that cycle due dates fall near the day the demo runs. */
 function monthsAgo(months: number, days = 0): string {
   const date = new Date();
   date.setUTCMonth(date.getUTCMonth() - months);

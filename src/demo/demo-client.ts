@@ -3,7 +3,7 @@ export type DemoFile = { name: string; type: string; bytes: Uint8Array };
 
 /**
  * Calls the running service's API as one person, the way any API client would.
- * An answer other than the expected status stops the demo with the problem the
+ * A response other than the expected status stops the demo with the problem the
  * service gave, because a demo step that fails silently would hide a real fault.
  */
 export class DemoClient {
@@ -58,6 +58,6 @@ export class DemoClient {
     } catch {
       // Not JSON: the raw text is the best description there is.
     }
-    throw new Error(`${method} ${path} answered ${response.status} where ${expected} was expected: ${detail}`);
+    throw new Error(`${method} ${path} returned ${response.status} where ${expected} was expected: ${detail}`);
   }
 }

@@ -1,7 +1,7 @@
 import type { LoadedStandard } from '../standards/standard-registry.ts';
 import type { DemoClient } from './demo-client.ts';
 
-/** What every step of the demo's loading needs: who can call the API, the ids it created and where to report. */
+/** The state every step of the demo's loading shares: an API client per person, the ids created so far and the progress output. */
 export type DemoContext = {
   url: string;
   standard: LoadedStandard;
@@ -12,7 +12,7 @@ export type DemoContext = {
   say: (line: string) => void;
 };
 
-/** The API client of a person of the demo, by name. */
+/** Returns the API client of a person of the demo, by name. */
 export function clientOf(context: DemoContext, name: string): DemoClient {
   const client = context.clients.get(name);
   if (client === undefined) throw new Error(`The demo has no API client for "${name}".`);

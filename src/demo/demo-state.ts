@@ -5,7 +5,7 @@ import { LibrarySchema } from '../libraries/library.entity.ts';
 import { PersonSchema } from '../people/person.entity.ts';
 import { DEMO_LIBRARIES, DEMO_SIGN_INS, demoPerson } from './consortium-members.ts';
 
-/** The state of a database as the demo sees it. */
+/** The state of a database for the demo: empty, loaded with the consortium, or anything else. */
 export type DemoState =
   | { kind: 'empty' }
   | { kind: 'loaded'; centrepiece: Application }

@@ -5,8 +5,8 @@ import type { DemoClient } from './demo-client.ts';
 
 type Render = { id: string; kind: string; status: string; progress: number; reason: string | null; pages: number | null };
 
-// Long enough for a first Chromium start and a queue behind other libraries' renders; a render over
-// RENDER_TIMEOUT_SECONDS fails on its own and the demo then stops with its reason.
+// Long enough for a first Chromium start and a queue behind other libraries' renders. A render over
+// RENDER_TIMEOUT_SECONDS fails on its own, and the demo then stops with its reason.
 const WAIT_MS = 8 * 60_000;
 
 /** Polls an application's submitted render until it is ready, reporting its progress; a failed render stops the demo with its reason. */

@@ -20,7 +20,7 @@ export function wantsErrorPage(c: Context<AppEnv>): boolean {
   return (c.req.header('accept') ?? '').toLowerCase().includes('text/html');
 }
 
-/** Returns the person signed in on a request that no page route has read, or null when nobody is or the session cannot be read. */
+/** Returns the person signed in on a request that no page route has read, or null when no one is signed in or the session cannot be read. */
 async function signedInOf(c: Context<AppEnv>) {
   const person = c.get('person');
   const session = c.get('pageSession');

@@ -76,7 +76,7 @@ export function verdictField(form: Record<string, string>): Verdict {
 /**
  * Lists what to correct in the verdict form before it is saved. The API stores
  * a Needs work verdict without a comment, and only a later request for changes
- * rejects it, but the form requires the comment at once, as its hint says.
+ * rejects it, but the form requires the comment at once, as its hint states.
  */
 export function checkVerdictForm(form: Record<string, string>): FieldError[] {
   if (form.verdict === 'needs_work' && (form.comment ?? '').trim() === '') {

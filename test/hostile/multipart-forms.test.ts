@@ -19,7 +19,7 @@ function concat(...parts: (string | Uint8Array)[]): Uint8Array {
   return bytes;
 }
 
-/** One file part written out byte by byte, with its header lines exactly as given and `eol` between them. */
+/** Writes one file part byte by byte, with its header lines exactly as given and `eol` between them. */
 function filePart(boundary: string, headers: string[], body: Uint8Array, eol = '\r\n'): Uint8Array {
   return concat(`--${boundary}${eol}`, headers.join(eol), eol, eol, body, eol);
 }
@@ -41,7 +41,7 @@ describe('multipart header forms', () => {
     const text = await response.text();
     return { status: response.status, contentType: response.headers.get('content-type'), body: text === '' ? null : JSON.parse(text) };
   };
-  /** The promise for every odd form: a 201 or a 4xx problem, never a 5xx. */
+  /** Checks the rule for every odd form: a 201 or a 4xx problem, never a 5xx. */
   const expectHandled = (response: { status: number; contentType: string | null }) => {
     expect(response.status).toBeLessThan(500);
     if (response.status >= 400) expect(response.contentType).toBe('application/problem+json');

@@ -11,7 +11,7 @@ const PASSWORD = 'correct horse battery staple';
 /**
  * Snapshots as an older machine version stored them. No snapshot migration is
  * registered yet, so the service must refuse both with a 409 wherever it
- * restores one, and answer everything else as usual.
+ * restores one, and handle everything else as usual.
  */
 const OLDER: [string, string][] = [
   ['version 0 in a state that still exists', `update application set machine_version = 0 where id = ?`],

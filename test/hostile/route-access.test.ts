@@ -74,7 +74,7 @@ const GRANTED: Record<string, Caller[]> = {
 
 let counter = 0;
 
-/** A body that passes validation where one is needed, and changes nothing that a later call relies on. */
+/** Builds a body that passes validation where one is needed and changes nothing that a later call relies on. */
 function bodyFor(operation: Operation, libraryId: string): unknown {
   switch (operation.name) {
     case 'POST /api/libraries':
@@ -136,7 +136,7 @@ describe('every route with every role', () => {
     return { status: response.status, body: text === '' ? null : JSON.parse(text), headers: response.headers };
   };
 
-  /** The ids to use for a route: people routes name the mentor, or a spare person whose tokens nobody else needs. */
+  /** The ids to use for a route: people routes name the mentor, or a spare person whose tokens no other test uses. */
   const idsFor = (operation: Operation, ids: Ids): Record<string, string> => {
     if (operation.path === '/api/people/{id}/tokens') return { ...ids, id: spare.id };
     if (operation.path.startsWith('/api/people/')) return { ...ids, id: people.mentor.id };
@@ -166,7 +166,7 @@ describe('every route with every role', () => {
   };
 
   beforeAll(async () => {
-    // No render worker, so the queued renders stay queued and their routes answer the same on every call.
+    // No render worker, so the queued renders stay queued and their routes return the same response on every call.
     app = await createTestApp({ RENDER_IN_SERVICE: 'false' });
     libraryA = await app.library('Ashby Public Library');
     const libraryB = await app.library('Bramley College Library');
@@ -242,7 +242,7 @@ describe('every route with every role', () => {
   });
 
   it('treats ids of another application as unknown', async () => {
-    // Library A's application with library B's evidence, comment or render: the answer must not tell B's rows from missing ones.
+    // Library A's application with library B's evidence, comment or render: the response must not tell B's rows from missing ones.
     const mixed: Ids = { ...idsA, evidenceId: idsB.evidenceId, commentId: idsB.commentId, renderId: idsB.renderId };
     const unknown: Ids = { ...idsA, evidenceId: randomUUID(), commentId: randomUUID(), renderId: randomUUID() };
     const childRoutes = operations.filter((operation) => /\{(evidenceId|commentId|renderId)\}/.test(operation.path));

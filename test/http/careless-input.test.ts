@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeEvidence, elementCodes, reviewAll } from '../support/lifecycle.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
-// Mistakes a hurried person makes, each of which once went through or got the wrong answer.
+// Mistakes a hurried person makes, each of which was once stored or got the wrong response.
 describe('careless input', () => {
   let app: TestApp;
   let staff: TestPerson;

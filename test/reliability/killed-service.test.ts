@@ -6,10 +6,10 @@ import { replayApplication } from '../support/replay.ts';
 import { startService, type ServiceProcess } from '../support/service-process.ts';
 import { createTestApp, type TestApp, type TestPerson } from '../support/test-app.ts';
 
-// Each application gets its own client, so every write to it is answered before the next is sent.
+// Each application gets its own client, so every write to it gets its response before the next is sent.
 const CYCLING_APPLICATIONS = 4;
 const EVIDENCE_APPLICATIONS = 4;
-// Writes answered 2xx before the kill, enough to be sure the kill lands in the middle of a load.
+// Writes that got a 2xx response before the kill, enough to be sure the kill lands in the middle of a load.
 const ANSWERED_BEFORE_KILL = 150;
 
 type Answered = { status: number; body: any };
@@ -127,7 +127,7 @@ describe('service killed during a write load', () => {
     await load;
 
     expect(answeredCount()).toBeGreaterThanOrEqual(ANSWERED_BEFORE_KILL);
-    // Every client was mid-request when the process died, or had just been answered.
+    // Every client was mid-request when the process died, or had just had its response.
     expect(unanswered).toBeGreaterThan(0);
     const all = [...events, ...evidenceWrites, ...ratingWrites].map((write) => write.answer.status);
     expect(all.filter((status) => status >= 500)).toEqual([]);

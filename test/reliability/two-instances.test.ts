@@ -102,7 +102,7 @@ describe('two service instances and a separate render worker', () => {
       const own = winners.filter((winner) => winner.id === id);
       const added = replayed.events.slice(before[index].events.length);
 
-      // Nothing answered 200 is missing and nothing unanswered was added: the history is exactly the winners.
+      // No event that got a 200 is missing and no event without one was added: the history is exactly the winners.
       expect(added.map((event) => event.sequence), id).toEqual(own.map((winner) => winner.sequence).sort((a, b) => a - b));
       for (const winner of own) expect(added.find((event) => event.sequence === winner.sequence)?.type, `${id} ${winner.sequence}`).toBe(winner.type);
       expect(replayed.application.version, id).toBe(before[index].application.version + own.length);

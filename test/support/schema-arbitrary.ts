@@ -47,7 +47,9 @@ export function schemaArbitrary(document: OpenApiDocument, schema: JsonSchema, e
   if (resolved.const !== undefined) return fc.oneof({ weight: 4, arbitrary: fc.constant(resolved.const) }, { weight: 1, arbitrary: fc.constantFrom(...strings) });
   if (Array.isArray(resolved.enum)) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...resolved.enum) }, { weight: 1, arbitrary: fc.constantFrom(...strings) });
 
-  const types: string[] = Array.isArray(resolved.type) ? resolved.type : resolved.type === undefined ? [] : [resolved.type];
+  let types: string[] = [];
+  if (Array.isArray(resolved.type)) types = resolved.type;
+  else if (resolved.type !== undefined) types = [resolved.type];
   if (types.length > 1) return fc.oneof(...types.map((type) => next({ ...resolved, type })));
 
   switch (types[0]) {
